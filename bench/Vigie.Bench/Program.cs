@@ -1,0 +1,21 @@
+using BenchmarkDotNet.Running;
+
+namespace Vigie.Bench;
+
+/// <summary>
+/// Named end-to-end benchmarks print one summary line each (docs/performance.md);
+/// anything else goes to BenchmarkDotNet's switcher.
+/// </summary>
+public static class BenchProgram
+{
+    public static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
+    {
+        _ => await Task.FromResult(RunBenchmarkDotNet(args)),
+    };
+
+    private static int RunBenchmarkDotNet(string[] args)
+    {
+        BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+        return 0;
+    }
+}
