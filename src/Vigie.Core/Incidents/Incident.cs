@@ -1,0 +1,360 @@
+using System.Globalization;
+using Vigie.Core.Taxonomy;
+
+namespace Vigie.Core.Incidents;
+
+/// <summary>The qualification of an incident: what it is, how bad, and how it may be shared.</summary>
+public sealed record Qualification(
+    string? RsitClass,
+    string? RsitType,
+    Severity Severity,
+    Impact Impact,
+    Tlp Tlp,
+    Pap Pap);
+
+/// <summary>
+/// The case. Every change goes through a method here that checks it and appends the matching
+/// <see cref="TimelineEvent"/>, so the history cannot miss a move (DESIGN.md).
+/// </summary>
+public sealed class Incident
+{
+    private readonly List<TimelineEvent> _timeline = [];
+    private readonly List<IncidentTask> _tasks = [];
+
+    private Incident()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public int Year { get; private set; }
+
+    public int Sequence { get; private set; }
+
+    /// <summary>The team's number, e.g. 2026-0042 (<see cref="IncidentNumber"/>).</summary>
+    public string Number { get; private set; } = "";
+
+    /// <summary>
+    /// Position in the team's numbering (year × 1,000,000 + sequence): one sortable column for
+    /// newest-first keyset paging, instead of a two-column comparison no index serves well.
+    /// </summary>
+    public long Ordinal { get; private set; }
+
+    public string Title { get; private set; } = "";
+
+    public string? Description { get; private set; }
+
+    public string? RsitClass { get; private set; }
+
+    public string? RsitType { get; private set; }
+
+    public Severity Severity { get; private set; }
+
+    public Impact Impact { get; private set; }
+
+    /// <summary>Derived from severity and impact by <see cref="PriorityMatrix"/>; never set directly.</summary>
+    public Priority Priority { get; private set; }
+
+    public Tlp Tlp { get; private set; }
+
+    public Pap Pap { get; private set; }
+
+    public IncidentState State { get; private set; }
+
+    public Guid? ConstituentId { get; private set; }
+
+    public string? Assignee { get; private set; }
+
+    public string CreatedBy { get; private set; } = "";
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public IReadOnlyList<TimelineEvent> Timeline => _timeline;
+
+    public IReadOnlyList<IncidentTask> Tasks => _tasks;
+
+    /// <summary>
+    /// Opens a new incident in state <c>new</c>. The number (year, sequence) is allocated by the
+    /// caller from the team's counter, inside the same transaction.
+    /// </summary>
+    public static Result<Incident> Create(int year, int sequence, string? title, string? description,
+        Qualification q, Guid? constituentId, string actor, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        var cleanTitle = title?.Trim() ?? "";
+        if (cleanTitle.Length == 0)
+        {
+            errors.Add("title", "A title is required.");
+        }
+        else if (cleanTitle.Length > 300)
+        {
+            errors.Add("title", "The title is longer than 300 characters.");
+        }
+        if (description is { Length: > 100_000 })
+        {
+            errors.Add("description", "The description is longer than 100,000 characters.");
+        }
+        Check(q, errors);
+        if (errors.ToError() is { } error)
+        {
+            return error;
+        }
+
+        var utc = now.ToUniversalTime();
+        var incident = new Incident
+        {
+            Id = Guid.CreateVersion7(utc),
+            Year = year,
+            Sequence = sequence,
+            Number = IncidentNumber.Format(year, sequence),
+            Ordinal = IncidentNumber.Ordinal(year, sequence),
+            Title = cleanTitle,
+            Description = string.IsNullOrWhiteSpace(description) ? null : description,
+            ConstituentId = constituentId,
+            State = IncidentState.New,
+            CreatedBy = actor,
+            CreatedAt = utc,
+            UpdatedAt = utc,
+        };
+        incident.Apply(q);
+        incident._timeline.Add(new TimelineEvent(incident.Id, TimelineKind.Created, actor, utc, new Dictionary<string, string?>
+        {
+            ["number"] = incident.Number,
+            ["title"] = incident.Title,
+            ["state"] = incident.State.ToWire(),
+            ["priority"] = incident.Priority.ToString(),
+            ["tlp"] = incident.Tlp.ToLabel(),
+        }));
+        return incident;
+    }
+
+    /// <summary>Moves the incident through its life cycle (<see cref="IncidentStateMachine"/>).</summary>
+    public Error? MoveTo(IncidentState target, string actor, string? reason, DateTimeOffset now)
+    {
+        var from = State;
+        if (!IncidentStateMachine.IsAllowed(from, target))
+        {
+            var allowed = IncidentStateMachine.AllowedMoves(from).Select(s => s.ToWire()).ToArray();
+            return Error.Conflict("illegal-transition",
+                $"An incident in state '{from.ToWire()}' cannot move to '{target.ToWire()}'. Allowed moves: {string.Join(", ", allowed)}.")
+                with
+            { Extensions = new Dictionary<string, object?> { ["state"] = from.ToWire(), ["allowedMoves"] = allowed } };
+        }
+
+        var why = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (why is null && IncidentStateMachine.RequiresReason(from, target))
+        {
+            return Error.Validation("reason", $"Moving from '{from.ToWire()}' to '{target.ToWire()}' needs a reason.");
+        }
+        if (why is { Length: > 4000 })
+        {
+            return Error.Validation("reason", "The reason is longer than 4,000 characters.");
+        }
+
+        State = target;
+        Touch(now);
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.StateChanged, actor, UpdatedAt,
+            new Dictionary<string, string?> { ["from"] = from.ToWire(), ["to"] = target.ToWire() }, why));
+        return null;
+    }
+
+    /// <summary>Sets the RSIT class/type, severity, impact (hence priority), TLP and PAP.</summary>
+    public Error? Qualify(Qualification q, string actor, string? reason, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        Check(q, errors);
+        if (errors.ToError() is { } error)
+        {
+            return error;
+        }
+
+        var before = CurrentQualification();
+        if (before == q)
+        {
+            return null;
+        }
+        var beforePriority = Priority;
+        Apply(q);
+        Touch(now);
+
+        var data = new Dictionary<string, string?>();
+        void Diff(string name, object? old, object? @new)
+        {
+            if (!Equals(old, @new))
+            {
+                data[name + ".from"] = Format(old);
+                data[name + ".to"] = Format(@new);
+            }
+        }
+        Diff("rsitClass", before.RsitClass, q.RsitClass);
+        Diff("rsitType", before.RsitType, q.RsitType);
+        Diff("severity", before.Severity, q.Severity);
+        Diff("impact", before.Impact, q.Impact);
+        Diff("priority", beforePriority, Priority);
+        Diff("tlp", before.Tlp, q.Tlp);
+        Diff("pap", before.Pap, q.Pap);
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.Qualified, actor, UpdatedAt, data, reason));
+        return null;
+    }
+
+    /// <summary>Changes the title, description, constituent or assignee (not the qualification).</summary>
+    public Error? Update(string? title, string? description, Guid? constituentId, string? assignee, string actor, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        var newTitle = title is null ? Title : title.Trim();
+        if (newTitle.Length == 0)
+        {
+            errors.Add("title", "A title is required.");
+        }
+        else if (newTitle.Length > 300)
+        {
+            errors.Add("title", "The title is longer than 300 characters.");
+        }
+        if (errors.ToError() is { } error)
+        {
+            return error;
+        }
+
+        var data = new Dictionary<string, string?>();
+        if (newTitle != Title)
+        {
+            data["title.from"] = Title;
+            data["title.to"] = newTitle;
+            Title = newTitle;
+        }
+        if (description is not null && description != Description)
+        {
+            data["description"] = "changed";
+            Description = description.Length == 0 ? null : description;
+        }
+        if (constituentId != ConstituentId)
+        {
+            data["constituent.from"] = ConstituentId?.ToString();
+            data["constituent.to"] = constituentId?.ToString();
+            ConstituentId = constituentId;
+        }
+        if (assignee != Assignee)
+        {
+            data["assignee.from"] = Assignee;
+            data["assignee.to"] = assignee;
+            Assignee = assignee;
+        }
+        if (data.Count > 0)
+        {
+            Touch(now);
+            _timeline.Add(new TimelineEvent(Id, TimelineKind.Updated, actor, UpdatedAt, data));
+        }
+        return null;
+    }
+
+    /// <summary>Adds a task; the timeline records it.</summary>
+    public Result<IncidentTask> AddTask(string? title, TaskKind kind, string? owner, DateTimeOffset? due, string actor, DateTimeOffset now)
+    {
+        var t = title?.Trim() ?? "";
+        if (t.Length is 0 or > 300)
+        {
+            return Error.Validation("title", "A task needs a title of 1 to 300 characters.");
+        }
+        var task = new IncidentTask(Id, t, kind, owner, due, actor, now);
+        _tasks.Add(task);
+        Touch(now);
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.TaskAdded, actor, UpdatedAt, new Dictionary<string, string?>
+        {
+            ["task"] = task.Id.ToString(),
+            ["title"] = t,
+            ["kind"] = kind.ToString().ToLowerInvariant(),
+        }));
+        return task;
+    }
+
+    /// <summary>Marks a task done or cancelled.</summary>
+    public Error? FinishTask(IncidentTask task, TaskStatus status, string actor, DateTimeOffset now)
+    {
+        if (task.IncidentId != Id)
+        {
+            return Error.NotFound("The task");
+        }
+        if (status == TaskStatus.Open || task.Status != TaskStatus.Open)
+        {
+            return Error.Conflict("task-state", $"The task is already {task.Status.ToString().ToLowerInvariant()}.");
+        }
+        task.Finish(status, now);
+        Touch(now);
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.TaskCompleted, actor, UpdatedAt, new Dictionary<string, string?>
+        {
+            ["task"] = task.Id.ToString(),
+            ["status"] = status.ToString().ToLowerInvariant(),
+        }));
+        return null;
+    }
+
+    /// <summary>Records that a report was attached to this incident.</summary>
+    public void RecordReportLinked(Guid reportId, string actor, DateTimeOffset now)
+    {
+        Touch(now);
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.ReportLinked, actor, UpdatedAt,
+            new Dictionary<string, string?> { ["report"] = reportId.ToString() }));
+    }
+
+    /// <summary>Records that an observable was attached to this incident.</summary>
+    public void RecordObservableAdded(string kind, string value, string actor, DateTimeOffset now)
+    {
+        Touch(now);
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.ObservableAdded, actor, UpdatedAt,
+            new Dictionary<string, string?> { ["kind"] = kind, ["value"] = value }));
+    }
+
+    public Qualification CurrentQualification() => new(RsitClass, RsitType, Severity, Impact, Tlp, Pap);
+
+    private void Apply(Qualification q)
+    {
+        RsitClass = q.RsitClass;
+        RsitType = q.RsitType;
+        Severity = q.Severity;
+        Impact = q.Impact;
+        Priority = PriorityMatrix.Derive(q.Severity, q.Impact);
+        Tlp = q.Tlp;
+        Pap = q.Pap;
+    }
+
+    private static void Check(Qualification q, FieldErrors errors)
+    {
+        errors.Add(RsitTaxonomy.Default.Validate(q.RsitClass, q.RsitType));
+        if (!Enum.IsDefined(q.Severity))
+        {
+            errors.Add("severity", "Severity must be low, medium, high or critical.");
+        }
+        if (!Enum.IsDefined(q.Impact))
+        {
+            errors.Add("impact", "Impact must be low, medium, high or critical.");
+        }
+        if (!Enum.IsDefined(q.Tlp))
+        {
+            errors.Add("tlp", $"TLP must be one of {TrafficLabels.AllowedTlp}.");
+        }
+        if (!Enum.IsDefined(q.Pap))
+        {
+            errors.Add("pap", $"PAP must be one of {TrafficLabels.AllowedPap}.");
+        }
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        var utc = now.ToUniversalTime();
+        // Keep the timeline ordered even if a clock steps back between two changes.
+        UpdatedAt = utc > UpdatedAt ? utc : UpdatedAt.AddTicks(1);
+    }
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        Tlp t => t.ToLabel(),
+        Pap p => p.ToLabel(),
+        Priority p => p.ToString(),
+        Enum e => e.ToString().ToLowerInvariant(),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Vigie.Data;
+using Vigie.Features.Constituents;
+using Vigie.Features.Identity;
+
+namespace Vigie.Cli;
+
+/// <summary>The command line: one command tree, each command in its feature folder.</summary>
+public static class VigieCli
+{
+    /// <summary>Accepted by every command: where the data lives (overrides Vigie:DataDirectory).</summary>
+    public static readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "Data directory (database, blobs, keys). Default: ./data, or Vigie:DataDirectory.",
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Vigie — operations platform of a CSIRT (RFC 2350). Run 'vigie serve' to start the web host.");
+        root.Options.Add(DataDir);
+        root.Subcommands.Add(ServeCommand());
+        root.Subcommands.Add(DbCommands.Build());
+        root.Subcommands.Add(IdentityCommands.UserCommand());
+        root.Subcommands.Add(IdentityCommands.TokenCommand());
+        root.Subcommands.Add(ConstituentImport.Command());
+        return root;
+    }
+
+    /// <summary>Configuration set on the command line, applied over every other source.</summary>
+    public static Dictionary<string, string?> Overrides(ParseResult parse, string? urls = null)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (parse.GetValue(DataDir) is { Length: > 0 } dir)
+        {
+            overrides["Vigie:DataDirectory"] = dir;
+        }
+        if (urls is not null)
+        {
+            overrides["urls"] = urls;
+        }
+        return overrides;
+    }
+
+    /// <summary>A host with every service, for commands that do not serve HTTP.</summary>
+    public static WebApplication BuildHost(ParseResult parse) =>
+        VigieHost.CreateBuilder([], Overrides(parse)).Build();
+
+    private static Command ServeCommand()
+    {
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, e.g. http://127.0.0.1:5080 (the default)." };
+        var command = new Command("serve", "Run the web host (API, UI, workers). Migrates the embedded database first.") { urls };
+        command.SetAction(async (parse, ct) =>
+        {
+            var app = VigieHost.BuildApp(VigieHost.CreateBuilder([], Overrides(parse, parse.GetValue(urls))));
+            await DbCommands.MigrateOnStartAsync(app, ct);
+            await app.RunAsync();
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Vigie.Data;
+
+public static class DataSetup
+{
+    /// <summary>Registers <see cref="VigieDb"/> on the configured provider and the blob store.</summary>
+    public static IHostApplicationBuilder AddVigieData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Vigie:Database:ConnectionString is required when Vigie:Database:Provider is Postgres.")
+            .ValidateOnStart();
+
+        var db = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            builder.Services.AddDbContext<VigieDb, PostgresVigieDb>(o => o.UseNpgsql(db.ConnectionString,
+                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
+        }
+        else
+        {
+            builder.Services.AddDbContext<VigieDb, SqliteVigieDb>((sp, o) =>
+                o.UseSqlite(SqliteConnectionString(db, sp.GetRequiredService<IOptions<VigieOptions>>().Value)));
+        }
+
+        builder.Services.AddSingleton<BlobStore>();
+        return builder;
+    }
+
+    internal static string SqliteConnectionString(DatabaseOptions db, VigieOptions vigie)
+    {
+        if (!string.IsNullOrWhiteSpace(db.ConnectionString))
+        {
+            return db.ConnectionString;
+        }
+        Directory.CreateDirectory(vigie.DataPath);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(vigie.DataPath, "vigie.db"),
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>
+    /// Applies the provider's migrations. SQLite is switched to WAL first (a property of the file,
+    /// kept across connections) so readers never block the intake's writes.
+    /// </summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+                await db.Database.MigrateAsync(ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+            return;
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}

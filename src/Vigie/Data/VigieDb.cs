@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Vigie.Core.Constituents;
+using Vigie.Core.Incidents;
+using Vigie.Core.Reports;
+using Vigie.Features.Identity;
+using Vigie.Features.Incidents;
+
+namespace Vigie.Data;
+
+/// <summary>
+/// The model, shared by both providers. Entity configuration lives with each feature
+/// (<c>Features/*/…Configuration.cs</c>); provider quirks live in the two subclasses, which also
+/// give each provider its own migration set (Data/Migrations/Sqlite, Data/Migrations/Postgres).
+/// </summary>
+public abstract class VigieDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Incident> Incidents => Set<Incident>();
+
+    public DbSet<TimelineEvent> TimelineEvents => Set<TimelineEvent>();
+
+    public DbSet<IncidentTask> IncidentTasks => Set<IncidentTask>();
+
+    public DbSet<IncidentCounter> IncidentCounters => Set<IncidentCounter>();
+
+    public DbSet<Constituent> Constituents => Set<Constituent>();
+
+    public DbSet<Contact> Contacts => Set<Contact>();
+
+    public DbSet<ConstituentScope> Scopes => Set<ConstituentScope>();
+
+    public DbSet<Report> Reports => Set<Report>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums as their names: readable in SQL, stable when members are reordered.
+        configurationBuilder.Properties<IncidentState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Severity>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Impact>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Priority>().HaveConversion<string>().HaveMaxLength(4);
+        configurationBuilder.Properties<Tlp>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Pap>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<TimelineKind>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<TaskKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Core.Incidents.TaskStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ConstituentKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ScopeKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ContactRole>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ReportSource>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ReportStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<UserRole>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<TokenScope>().HaveConversion<string>().HaveMaxLength(16);
+    }
+}

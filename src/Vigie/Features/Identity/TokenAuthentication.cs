@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigie.Data;
+
+namespace Vigie.Features.Identity;
+
+/// <summary>Claim types Vigie adds to an authenticated principal.</summary>
+public static class VigieClaims
+{
+    public const string Scope = "vigie:scope";
+    public const string ConstituentId = "vigie:constituent";
+}
+
+/// <summary>
+/// <c>Authorization: Bearer vgt_…</c>: looks the token up by its hash and builds a principal from
+/// the owning user (role) and the token (scope). Expired, revoked or disabled means 401.
+/// </summary>
+public sealed class TokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    VigieDb db,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var token = header["Bearer ".Length..].Trim();
+        if (!token.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal) || token.Length > 100)
+        {
+            return AuthenticateResult.Fail("Malformed API token.");
+        }
+
+        var hash = ApiTokens.Hash(token);
+        var found = await db.ApiTokens
+            .Where(t => t.Hash == hash)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        var now = time.GetUtcNow();
+        if (found is null || found.Token.RevokedAt is not null || found.User.Disabled
+            || (found.Token.ExpiresAt is { } expires && expires <= now))
+        {
+            // Never log the token itself: only that one was refused.
+            Logger.LogInformation("Refused an API token (unknown, revoked, expired or disabled user).");
+            return AuthenticateResult.Fail("Invalid, expired or revoked API token.");
+        }
+
+        // Record last use at most once a minute: a write per request would serialise SQLite.
+        if (found.Token.LastUsedAt is null || now - found.Token.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            await db.ApiTokens.Where(t => t.Id == found.Token.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
+
+        List<Claim> claims =
+        [
+            new(ClaimTypes.NameIdentifier, found.User.Id.ToString()),
+            new(ClaimTypes.Name, found.User.Email),
+            new(ClaimTypes.GivenName, found.User.FullName),
+            new(ClaimTypes.Role, found.User.Role.ToString().ToLowerInvariant()),
+            new(VigieClaims.Scope, found.Token.Scope.ToString().ToLowerInvariant()),
+        ];
+        if (found.User.ConstituentId is { } constituent)
+        {
+            claims.Add(new(VigieClaims.ConstituentId, constituent.ToString()));
+        }
+        var identity = new ClaimsIdentity(claims, SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}

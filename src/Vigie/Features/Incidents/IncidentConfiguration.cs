@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Vigie.Core.Incidents;
+
+namespace Vigie.Features.Incidents;
+
+/// <summary>The team's per-year incident counter (one row a year).</summary>
+public sealed class IncidentCounter
+{
+    public int Year { get; set; }
+
+    public int Last { get; set; }
+}
+
+internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
+{
+    public void Configure(EntityTypeBuilder<Incident> b)
+    {
+        b.ToTable("incidents");
+        b.HasKey(i => i.Id);
+        b.Property(i => i.Number).HasMaxLength(16).IsRequired();
+        b.HasIndex(i => i.Number).IsUnique();
+        b.HasIndex(i => new { i.Year, i.Sequence }).IsUnique();
+        b.HasIndex(i => i.Ordinal).IsUnique();
+        b.Property(i => i.Title).HasMaxLength(300).IsRequired();
+        b.Property(i => i.RsitClass).HasMaxLength(64);
+        b.Property(i => i.RsitType).HasMaxLength(64);
+        b.Property(i => i.Assignee).HasMaxLength(254);
+        b.Property(i => i.CreatedBy).HasMaxLength(254).IsRequired();
+
+        // The list endpoint pages by Ordinal descending, newest first, with equality filters on
+        // state, class, constituent and TLP. One composite index per filter, ending with the paging key,
+        // lets both SQLite and PostgreSQL walk the index in order and stop after a page (docs/performance.md).
+        b.HasIndex(i => new { i.State, i.Ordinal });
+        b.HasIndex(i => new { i.RsitClass, i.Ordinal });
+        b.HasIndex(i => new { i.ConstituentId, i.Ordinal });
+        b.HasIndex(i => new { i.Tlp, i.Ordinal });
+
+        b.HasOne<Core.Constituents.Constituent>().WithMany().HasForeignKey(i => i.ConstituentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(i => i.Timeline).WithOne().HasForeignKey(e => e.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(i => i.Timeline).HasField("_timeline").UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.HasMany(i => i.Tasks).WithOne().HasForeignKey(t => t.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(i => i.Tasks).HasField("_tasks").UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class TimelineEventConfiguration : IEntityTypeConfiguration<TimelineEvent>
+{
+    public void Configure(EntityTypeBuilder<TimelineEvent> b)
+    {
+        b.ToTable("timeline_events");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Actor).HasMaxLength(254).IsRequired();
+        b.Property(e => e.Reason).HasMaxLength(4000);
+        b.HasIndex(e => new { e.IncidentId, e.At });
+    }
+}
+
+internal sealed class IncidentTaskConfiguration : IEntityTypeConfiguration<IncidentTask>
+{
+    public void Configure(EntityTypeBuilder<IncidentTask> b)
+    {
+        b.ToTable("incident_tasks");
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Id).ValueGeneratedNever();
+        b.Property(t => t.Title).HasMaxLength(300).IsRequired();
+        b.Property(t => t.Owner).HasMaxLength(254);
+        b.Property(t => t.CreatedBy).HasMaxLength(254).IsRequired();
+        b.HasIndex(t => new { t.IncidentId, t.Status });
+    }
+}
+
+internal sealed class IncidentCounterConfiguration : IEntityTypeConfiguration<IncidentCounter>
+{
+    public void Configure(EntityTypeBuilder<IncidentCounter> b)
+    {
+        b.ToTable("incident_counters");
+        b.HasKey(c => c.Year);
+        b.Property(c => c.Year).ValueGeneratedNever();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+using Vigie.Data;
+using Vigie.Features.Constituents;
+using Vigie.Features.Health;
+using Vigie.Features.Identity;
+using Vigie.Features.Incidents;
+using Vigie.Features.Lookup;
+using Vigie.Features.Reports;
+using Vigie.Features.TeamProfile;
+using Vigie.Web;
+
+namespace Vigie;
+
+/// <summary>Builds the host: the same services for the web server and for every CLI command.</summary>
+public static class VigieHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // The content root is the working directory (so ./data is where the operator stands); the
+        // shipped appsettings.json sits next to the binary. Read it first, so that a file in the
+        // working directory, the environment and the command line all override it.
+        var baseDir = Path.GetFullPath(AppContext.BaseDirectory).TrimEnd('/');
+        if (Path.GetFullPath(builder.Environment.ContentRootPath).TrimEnd('/') != baseDir)
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                Path = "appsettings.json",
+                Optional = true,
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(baseDir),
+            });
+        }
+        if (overrides is { Count: > 0 })
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+        builder.AddTeamProfile();
+        builder.Services.AddOptions<VigieOptions>().BindConfiguration(VigieOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Vigie:DataDirectory must not be empty.")
+            .ValidateOnStart();
+        builder.AddVigieData();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<VigieExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Vigie API";
+            doc.Info.Description = "CSIRT operations platform. Authenticate with 'Authorization: Bearer vgt_…' (vigie token create).";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddVigiePolicies();
+        builder.Services.AddVigieHealth();
+
+        builder.Services.AddScoped<IncidentService>();
+        builder.Services.AddScoped<ConstituentService>();
+        builder.Services.AddScoped<ReportIntake>();
+        builder.Services.AddSingleton<ConstituentDirectory>();
+        return builder;
+    }
+
+    public static WebApplication BuildApp(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Vigie API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+        app.MapVigieHealth();
+        app.MapConstituents();
+        app.MapLookup();
+        app.MapIncidents();
+        app.MapReports();
+        return app;
+    }
+}
