@@ -170,6 +170,7 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
         // Sets the checker's languages, against which every LocalizedText after it is checked.
         static void ValidateLanguages(Checker c, List<string> languages, string path)
         {
+            var errorsBefore = c.Errors.Count;
             if (languages.Count == 0)
             {
                 c.Fail(path, "at least one language is required (the first is the preferred one)");
@@ -187,7 +188,10 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
                 }
             }
 
-            c.Languages = [.. languages.Where(l => LanguageCode().IsMatch(l ?? ""))];
+            c.Languages = [.. languages.Where(l => LanguageCode().IsMatch(l ?? "")).Distinct(StringComparer.OrdinalIgnoreCase)];
+            // With a bad language list, "'en' is not one of the profile's languages" would follow for every text:
+            // noise hiding the one real error.
+            c.CheckTextKeys = c.Errors.Count == errorsBefore;
         }
     }
 
@@ -475,6 +479,9 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
         /// <summary>The profile's valid languages, first = preferred.</summary>
         public List<string> Languages { get; set; } = [];
 
+        /// <summary>Whether text keys are checked against <see cref="Languages"/> (only when the list itself is valid).</summary>
+        public bool CheckTextKeys { get; set; }
+
         public void Fail(string path, string message) => Errors.Add($"{path}: {message}");
 
         public void Required(string? value, string path)
@@ -535,8 +542,8 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
 
         public void Text(LocalizedText text, string path, bool required)
         {
-            // With no valid language there is nothing to compare with; the Languages error says it all.
-            foreach (var key in text.Keys.Where(_ => Languages.Count > 0))
+            // A key outside the languages is most likely a typo ("fe", "eng") that would silently never be shown.
+            foreach (var key in text.Keys.Where(_ => CheckTextKeys && Languages.Count > 0))
             {
                 if (!Languages.Contains(key, StringComparer.OrdinalIgnoreCase))
                 {
