@@ -10,7 +10,8 @@ namespace Vigie.Features.TeamProfile;
 
 /// <summary>
 /// The team's RFC 2350 profile, bound from the <c>Vigie:Team</c> configuration section.
-/// Documented key by key in docs/team-profile.md.
+/// Documented key by key in docs/team-profile.md. Section numbers are RFC 2350's template (Appendix E);
+/// where the seed numbers differently, its number follows in brackets.
 /// </summary>
 public sealed class TeamProfileOptions
 {
@@ -48,37 +49,37 @@ public sealed class TeamProfileOptions
     /// <summary>RFC 2350 §2.3: the zone as people read it, with its UTC offsets.</summary>
     public LocalizedText TimeZoneDescription { get; set; } = new();
 
-    /// <summary>RFC 2350 §2.4 (telephone) and §2.5 (facsimile: none): phone policy.</summary>
+    /// <summary>RFC 2350 §2.4 (telephone; §2.5 facsimile: none): phone policy.</summary>
     public PhonePolicy Phone { get; set; } = new();
 
-    /// <summary>RFC 2350 §2.5: address for incident reports; intake listens for it.</summary>
+    /// <summary>RFC 2350 §2.7 [seed 2.5]: address for incident reports; intake listens for it.</summary>
     public string IncidentEmail { get; set; } = "";
 
-    /// <summary>RFC 2350 §2.5: address for general (non-incident) requests.</summary>
+    /// <summary>RFC 2350 §2.7 [seed 2.5]: address for general (non-incident) requests.</summary>
     public string GeneralEmail { get; set; } = "";
 
     /// <summary>RFC 2350 §2.6: other telecommunication channels and whether they take incident reports.</summary>
     public ContactChannels OtherChannels { get; set; } = new();
 
-    /// <summary>RFC 2350 §2.7 (and §1.4, the key that signs the document): the team's OpenPGP key.</summary>
+    /// <summary>RFC 2350 §2.8 [seed 2.7] (and seed §1.4, the key that signs the document): the team's OpenPGP key.</summary>
     public PublicKey PublicKey { get; set; } = new();
 
-    /// <summary>RFC 2350 §2.8: team members (here: policy of not listing them).</summary>
+    /// <summary>RFC 2350 §2.9 [seed 2.8]: team members (here: policy of not listing them).</summary>
     public LocalizedText TeamMembers { get; set; } = new();
 
     /// <summary>
-    /// RFC 2350 §2.9 (§2.10 of the seed numbering is "other information"): business hours in <see cref="TimeZone"/>;
+    /// RFC 2350 §2.11, hours of operation [seed 2.9]: business hours in <see cref="TimeZone"/>;
     /// several intervals per day are allowed (e.g. a lunch break), none may overlap on the same day.
     /// </summary>
     public List<BusinessHoursInterval> BusinessHours { get; set; } = [];
 
-    /// <summary>RFC 2350 §2.9: what the team does outside business hours (on-call duty for critical incidents).</summary>
+    /// <summary>RFC 2350 §2.11 [seed 2.9]: what the team does outside business hours (on-call duty for critical incidents).</summary>
     public OnCallPolicy OnCall { get; set; } = new();
 
     /// <summary>RFC 2350 §2.10: other information (where general information about the team is published).</summary>
     public LinkedText OtherInformation { get; set; } = new();
 
-    /// <summary>RFC 2350 §2.11: points of customer (constituent) contact.</summary>
+    /// <summary>RFC 2350 §2.11: points of customer (constituent) contact (the channels to use).</summary>
     public LocalizedText ConstituentContact { get; set; } = new();
 
     /// <summary>RFC 2350 §3.1: mission statement.</summary>
@@ -105,10 +106,10 @@ public sealed class TeamProfileOptions
     /// <summary>RFC 2350 §4.3: communication and authentication.</summary>
     public CommunicationPolicy Communication { get; set; } = new();
 
-    /// <summary>RFC 2350 §5: services (5.1–5.4 in the seed).</summary>
+    /// <summary>RFC 2350 §5: services (RFC 5.1 incident response and 5.2 proactive activities; the seed's 5.1–5.4).</summary>
     public ServicesInfo Services { get; set; } = new();
 
-    /// <summary>RFC 2350 §7 (§6 in the seed): disclaimers (paragraphs).</summary>
+    /// <summary>RFC 2350 §7 [seed 6]: disclaimers (paragraphs).</summary>
     public List<LocalizedText> Disclaimer { get; set; } = [];
 
     /// <summary>The preferred language: the first of <see cref="Languages"/>.</summary>
@@ -177,10 +178,10 @@ public sealed class DocumentInfo
     /// <summary>RFC 2350 §1.3: URLs where the current version can be found.</summary>
     public List<string> Locations { get; set; } = [];
 
-    /// <summary>RFC 2350 §1.3 / §1.4: URL of the OpenPGP-signed version.</summary>
+    /// <summary>RFC 2350 §1.3 [seed 1.3/1.4]: URL of the OpenPGP-signed version.</summary>
     public string? SignedVersionUrl { get; set; }
 
-    /// <summary>RFC 2350 §1.4: how the document is authenticated (the key itself is <see cref="TeamProfileOptions.PublicKey"/>).</summary>
+    /// <summary>Seed §1.4 (RFC 2350 §1/§3.2, authenticating the document): how the document is authenticated (the key itself is <see cref="TeamProfileOptions.PublicKey"/>).</summary>
     public LocalizedText Authentication { get; set; } = new();
 }
 
@@ -277,7 +278,7 @@ public sealed class ContactChannel
     public LocalizedText Note { get; set; } = new();
 }
 
-/// <summary>RFC 2350 §2.7 and §1.4: the team's OpenPGP public key.</summary>
+/// <summary>RFC 2350 §2.8 [seed 2.7] and seed §1.4: the team's OpenPGP public key.</summary>
 public sealed class PublicKey
 {
     /// <summary>URL where the armored key is published.</summary>
@@ -305,7 +306,7 @@ public sealed class PublicKey
     }
 }
 
-/// <summary>RFC 2350 §2.9: one business-hours interval, local time in <see cref="TeamProfileOptions.TimeZone"/>.</summary>
+/// <summary>RFC 2350 §2.11 [seed 2.9]: one business-hours interval, local time in <see cref="TeamProfileOptions.TimeZone"/>.</summary>
 public sealed class BusinessHoursInterval
 {
     /// <summary>English day names (<c>Monday</c> … <c>Sunday</c>, case-insensitive).</summary>
@@ -327,7 +328,7 @@ public sealed class BusinessHoursInterval
     public TimeOnly GetEnd() => TimeOnly.ParseExact(End.Trim(), "HH:mm", CultureInfo.InvariantCulture);
 }
 
-/// <summary>RFC 2350 §2.9: service outside business hours.</summary>
+/// <summary>RFC 2350 §2.11 [seed 2.9]: service outside business hours.</summary>
 public sealed class OnCallPolicy
 {
     /// <summary>Address that reaches the on-call duty; empty when there is none.</summary>
