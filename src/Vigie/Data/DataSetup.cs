@@ -15,17 +15,17 @@ public static class DataSetup
                 "Vigie:Database:ConnectionString is required when Vigie:Database:Provider is Postgres.")
             .ValidateOnStart();
 
-        var db = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
-        if (db.Provider == DatabaseProvider.Postgres)
-        {
-            builder.Services.AddDbContext<VigieDb, PostgresVigieDb>(o => o.UseNpgsql(db.ConnectionString,
-                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
-        }
-        else
-        {
-            builder.Services.AddDbContext<VigieDb, SqliteVigieDb>((sp, o) =>
-                o.UseSqlite(SqliteConnectionString(db, sp.GetRequiredService<IOptions<VigieOptions>>().Value)));
-        }
+        // Both contexts are registered and the provider is chosen when VigieDb is resolved, from
+        // the final configuration (tests and hosts may add sources after this call).
+        builder.Services.AddDbContext<SqliteVigieDb>((sp, o) => o.UseSqlite(SqliteConnectionString(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<IOptions<VigieOptions>>().Value)));
+        builder.Services.AddDbContext<PostgresVigieDb>((sp, o) => o.UseNpgsql(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
+            npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
+        builder.Services.AddScoped<VigieDb>(sp =>
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+                ? sp.GetRequiredService<PostgresVigieDb>()
+                : sp.GetRequiredService<SqliteVigieDb>());
 
         builder.Services.AddSingleton<BlobStore>();
         return builder;
