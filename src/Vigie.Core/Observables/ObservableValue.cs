@@ -221,7 +221,8 @@ public readonly record struct ObservableValue(ObservableKind Kind, string Value)
 
     private static ObservableKind? Detect(string text)
     {
-        if (text.StartsWith("CVE-", StringComparison.OrdinalIgnoreCase))
+        // "cve-2021-44228.example" is a domain: only a bare identifier is taken for a CVE.
+        if (text.StartsWith("CVE-", StringComparison.OrdinalIgnoreCase) && text.AsSpan().IndexOfAny("./:@") < 0)
         {
             return ObservableKind.Cve;
         }
@@ -258,7 +259,7 @@ public readonly record struct ObservableValue(ObservableKind Kind, string Value)
             return ObservableKind.Email;
         }
 
-        return text.Contains('.', StringComparison.Ordinal) ? ObservableKind.Domain : null;
+        return text.AsSpan().IndexOfAny(LabelSeparators) >= 0 ? ObservableKind.Domain : null;
     }
 
     private static bool LooksLikeAsn(string text)
@@ -442,10 +443,12 @@ public readonly record struct ObservableValue(ObservableKind Kind, string Value)
         return null;
     }
 
+    // IDNA label separators (RFC 3490 §3.1): full stop, ideographic, full-width and half-width full stops.
+    private const string LabelSeparators = ".\u3002\uFF0E\uFF61";
+
     private static string? NormalizeDomain(string text, string shown, bool requireDot, out string domain)
     {
         domain = "";
-        // IDNA label separators besides '.' (RFC 3490 §3.1): ideographic, full-width and half-width full stops.
         var name = text.Replace('\u3002', '.').Replace('\uFF0E', '.').Replace('\uFF61', '.');
         if (name.EndsWith('.'))
         {
@@ -601,13 +604,15 @@ public readonly record struct ObservableValue(ObservableKind Kind, string Value)
             tail = "/" + tail;
         }
 
-        var url = $"{scheme}://{(userInfo is null ? "" : userInfo + "@")}{normalHost}{portSuffix}{tail}";
-        if (!Uri.TryCreate(url, UriKind.Absolute, out _))
+        // System.Uri checks the rest of the URI, with a stand-in host: its own host rules refuse some names
+        // that our domain rules (and DNS) accept, e.g. "a.bc._d.example" (RFC 2181 §11).
+        var prefix = $"{scheme}://{(userInfo is null ? "" : userInfo + "@")}";
+        if (!Uri.TryCreate($"{prefix}host.invalid{portSuffix}{tail}", UriKind.Absolute, out _))
         {
             return ObservableErrors.Format(ObservableErrors.NotUrl, shown);
         }
 
-        value = new ObservableValue(ObservableKind.Url, url);
+        value = new ObservableValue(ObservableKind.Url, $"{prefix}{normalHost}{portSuffix}{tail}");
         return null;
     }
 
