@@ -484,8 +484,6 @@ public readonly record struct ObservableValue(ObservableKind Kind, string Value)
         return domain.Length > 253 ? ObservableErrors.Format(ObservableErrors.DomainTooLong, shown, domain.Length) : null;
     }
 
-    private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
-
     private static string? NormalizeLabel(string label, string shown, out string ascii)
     {
         ascii = label.ToLowerInvariant();
@@ -494,16 +492,19 @@ public readonly record struct ObservableValue(ObservableKind Kind, string Value)
             return ObservableErrors.Format(ObservableErrors.EmptyLabel, shown);
         }
 
+        // IdnMapping instances are not documented as thread-safe, so each conversion gets its own. Defaults:
+        // no unassigned code points (RFC 5891 §5.4) and no STD3 rules, so underscores pass (RFC 2181 §11).
+        var idn = new IdnMapping();
         try
         {
             if (!Ascii.IsValid(label))
             {
                 // RFC 5891 §4: U-labels are stored as their A-label (punycode) form.
-                ascii = Idn.GetAscii(label).ToLowerInvariant();
+                ascii = idn.GetAscii(label).ToLowerInvariant();
             }
             else if (ascii.StartsWith("xn--", StringComparison.Ordinal))
             {
-                _ = Idn.GetUnicode(ascii); // an A-label must decode to a valid U-label (RFC 5891 §5.4)
+                _ = idn.GetUnicode(ascii); // an A-label must decode to a valid U-label (RFC 5891 §5.4)
             }
         }
         catch (ArgumentException)
@@ -689,7 +690,8 @@ public readonly record struct ObservableValue(ObservableKind Kind, string Value)
     // RFC 5322 §3.4.1 dot-atom or quoted-string, with UTF-8 allowed (RFC 6531 §3.3); at most 64 octets (RFC 5321 §4.5.3.1.1).
     private static bool IsValidLocalPart(string local, bool quoted)
     {
-        if (Encoding.UTF8.GetByteCount(local) > 64 || local.AsSpan().IndexOfAnyInRange('\0', ' ') >= 0 || local.Contains('\u007F', StringComparison.Ordinal))
+        // Control characters are never allowed; spaces only inside a quoted string (checked by the atext loop below).
+        if (Encoding.UTF8.GetByteCount(local) > 64 || local.AsSpan().IndexOfAnyInRange('\0', '\u001F') >= 0 || local.Contains('\u007F', StringComparison.Ordinal))
         {
             return false;
         }
