@@ -89,7 +89,7 @@ public static class DomainName
 
     private static bool TryCheck(string original, string name, out string? error)
     {
-        if (name.Length == 0 || name.StartsWith('.') || name.Contains("..", StringComparison.Ordinal))
+        if (name.Length == 0 || name.StartsWith('.') || name.EndsWith('.') || name.Contains("..", StringComparison.Ordinal))
         {
             error = $"'{original}' has an empty label";
             return false;
