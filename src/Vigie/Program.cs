@@ -4,14 +4,14 @@ using Vigie.Cli;
 using Vigie.Features.TeamProfile;
 
 // One binary: `vigie serve` runs the web host; every other command works on the same services.
-// With no arguments it serves (this is also how WebApplicationFactory starts it in tests).
-if (args.Length == 0)
-{
-    args = ["serve"];
-}
-
+// With no arguments, or only host settings (--Key=value, which is how WebApplicationFactory and
+// some process managers pass configuration), it serves with those settings.
 try
 {
+    if (args.All(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
+    {
+        return await VigieCli.ServeAsync(args, new Dictionary<string, string?>(), CancellationToken.None);
+    }
     return await VigieCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (OptionsValidationException e)

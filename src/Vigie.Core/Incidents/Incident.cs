@@ -102,7 +102,7 @@ public sealed class Incident
             return error;
         }
 
-        var utc = now.ToUniversalTime();
+        var utc = Instant(now);
         var incident = new Incident
         {
             Id = Guid.CreateVersion7(utc),
@@ -340,11 +340,22 @@ public sealed class Incident
         }
     }
 
+    /// <summary>
+    /// Every change moves <see cref="UpdatedAt"/> strictly forward, by at least one microsecond,
+    /// and its timeline entry takes that instant: the timeline is totally ordered by time even
+    /// when two changes share a clock reading or the clock steps back.
+    /// </summary>
     private void Touch(DateTimeOffset now)
     {
+        var utc = Instant(now);
+        UpdatedAt = utc > UpdatedAt ? utc : UpdatedAt.AddMicroseconds(1);
+    }
+
+    /// <summary>UTC, truncated to the microsecond: PostgreSQL's precision, so both providers store the same instant.</summary>
+    internal static DateTimeOffset Instant(DateTimeOffset now)
+    {
         var utc = now.ToUniversalTime();
-        // Keep the timeline ordered even if a clock steps back between two changes.
-        UpdatedAt = utc > UpdatedAt ? utc : UpdatedAt.AddTicks(1);
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
     private static string? Format(object? value) => value switch

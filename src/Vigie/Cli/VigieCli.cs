@@ -50,13 +50,16 @@ public static class VigieCli
     {
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, e.g. http://127.0.0.1:5080 (the default)." };
         var command = new Command("serve", "Run the web host (API, UI, workers). Migrates the embedded database first.") { urls };
-        command.SetAction(async (parse, ct) =>
-        {
-            var app = VigieHost.BuildApp(VigieHost.CreateBuilder([], Overrides(parse, parse.GetValue(urls))));
-            await DbCommands.MigrateOnStartAsync(app, ct);
-            await app.RunAsync();
-            return 0;
-        });
+        command.SetAction((parse, ct) => ServeAsync([], Overrides(parse, parse.GetValue(urls)), ct));
         return command;
+    }
+
+    /// <summary>Runs the web host until it is stopped (SIGTERM, Ctrl+C).</summary>
+    public static async Task<int> ServeAsync(string[] hostArgs, IReadOnlyDictionary<string, string?> overrides, CancellationToken ct)
+    {
+        var app = VigieHost.BuildApp(VigieHost.CreateBuilder(hostArgs, overrides));
+        await DbCommands.MigrateOnStartAsync(app, ct);
+        await app.RunAsync();
+        return 0;
     }
 }
