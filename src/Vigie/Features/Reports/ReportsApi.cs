@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 using Vigie.Core;
 using Vigie.Core.Reports;
 using Vigie.Data;
@@ -34,7 +35,21 @@ public static class ReportsApi
     {
         var group = app.MapGroup("/api/v1/reports").WithTags("Reports").RequireAuthorization(Policies.Read);
         group.MapPost("/", Submit).RequireAuthorization(Policies.Write)
-            .Accepts<Stream>("message/rfc822")
+            // Documented by hand rather than with Accepts(): Accepts makes routing answer a wrong
+            // Content-Type with a bare 415, and the client deserves to be told what to send.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "The raw message, exactly as received (RFC 5322), at most 25 MB.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["message/rfc822"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                    },
+                };
+                return Task.CompletedTask;
+            })
             .WithMetadata(new RequestSizeLimitAttribute(MaxMessageBytes))
             .WithSummary("Submit a raw RFC 5322 message (message/rfc822). Stored durably before the 201.");
         group.MapGet("/", List).WithSummary("List reports, newest first.");
