@@ -83,6 +83,14 @@ public sealed class Incident
         Qualification q, Guid? constituentId, string actor, DateTimeOffset now)
     {
         var errors = new FieldErrors();
+        if (year is < 1970 or > 9999)
+        {
+            errors.Add("year", "The year of an incident number must be between 1970 and 9999.");
+        }
+        if (sequence is < 1 or > 999_999)
+        {
+            errors.Add("sequence", "The team's numbering allows 1 to 999,999 incidents a year.");
+        }
         var cleanTitle = title?.Trim() ?? "";
         if (cleanTitle.Length == 0)
         {
@@ -92,10 +100,7 @@ public sealed class Incident
         {
             errors.Add("title", "The title is longer than 300 characters.");
         }
-        if (description is { Length: > 100_000 })
-        {
-            errors.Add("description", "The description is longer than 100,000 characters.");
-        }
+        CheckDescription(description, errors);
         Check(q, errors);
         if (errors.ToError() is { } error)
         {
@@ -165,6 +170,11 @@ public sealed class Incident
     {
         var errors = new FieldErrors();
         Check(q, errors);
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > 4000 })
+        {
+            errors.Add("reason", "The reason is longer than 4,000 characters.");
+        }
         if (errors.ToError() is { } error)
         {
             return error;
@@ -212,6 +222,7 @@ public sealed class Incident
         {
             errors.Add("title", "The title is longer than 300 characters.");
         }
+        CheckDescription(description, errors);
         if (errors.ToError() is { } error)
         {
             return error;
@@ -224,10 +235,12 @@ public sealed class Incident
             data["title.to"] = newTitle;
             Title = newTitle;
         }
-        if (description is not null && description != Description)
+        // "" clears the description; clearing an absent one is no change.
+        var newDescription = description is null ? Description : string.IsNullOrWhiteSpace(description) ? null : description;
+        if (newDescription != Description)
         {
             data["description"] = "changed";
-            Description = description.Length == 0 ? null : description;
+            Description = newDescription;
         }
         if (constituentId != ConstituentId)
         {
@@ -317,6 +330,14 @@ public sealed class Incident
         Priority = PriorityMatrix.Derive(q.Severity, q.Impact);
         Tlp = q.Tlp;
         Pap = q.Pap;
+    }
+
+    private static void CheckDescription(string? description, FieldErrors errors)
+    {
+        if (description is { Length: > 100_000 })
+        {
+            errors.Add("description", "The description is longer than 100,000 characters.");
+        }
     }
 
     private static void Check(Qualification q, FieldErrors errors)

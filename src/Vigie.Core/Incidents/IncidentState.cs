@@ -41,6 +41,5 @@ public static class IncidentStateMachine
     /// <summary>Lower-case wire name ("contained").</summary>
     public static string ToWire(this IncidentState state) => state.ToString().ToLowerInvariant();
 
-    public static bool TryParse(string? text, out IncidentState state) =>
-        Enum.TryParse(text?.Trim(), ignoreCase: true, out state) && Enum.IsDefined(state) && !int.TryParse(text, out _);
+    public static bool TryParse(string? text, out IncidentState state) => EnumWords.TryParse(text, out state);
 }

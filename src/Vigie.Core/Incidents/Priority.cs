@@ -28,12 +28,13 @@ public enum Priority
 }
 
 /// <summary>
-/// The priority matrix (documented in docs/domain.md): severity × impact → priority.
-/// Symmetric by design, so neither axis can be gamed to lower a priority; a single "critical" on
-/// either axis gives at least P2, both high or above give P1 or P2.
+/// The priority matrix (documented in docs/domain.md): severity × impact → priority. It follows
+/// one rule, severity + impact (each 1–4): 7–8 → P1, 5–6 → P2, 4 → P3, 2–3 → P4. So it is
+/// symmetric (neither axis weighs more, so neither can be gamed), monotonic, a single "critical"
+/// on either axis gives at least P2, and P1 needs critical on one axis and high or more on the other.
 /// <code>
 ///                 impact: low   medium  high   critical
-/// severity critical       P2    P1      P1     P1
+/// severity critical       P2    P2      P1     P1
 /// severity high           P3    P2      P2     P1
 /// severity medium         P4    P3      P2     P2
 /// severity low            P4    P4      P3     P2
@@ -47,7 +48,7 @@ public static class PriorityMatrix
         { Priority.P4, Priority.P4, Priority.P3, Priority.P2 },
         { Priority.P4, Priority.P3, Priority.P2, Priority.P2 },
         { Priority.P3, Priority.P2, Priority.P2, Priority.P1 },
-        { Priority.P2, Priority.P1, Priority.P1, Priority.P1 },
+        { Priority.P2, Priority.P2, Priority.P1, Priority.P1 },
     };
 
     public static Priority Derive(Severity severity, Impact impact) =>

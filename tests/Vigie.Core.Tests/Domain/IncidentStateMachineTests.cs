@@ -118,7 +118,7 @@ public class IncidentStateMachineTests
     public void TryParse_rejects_numbers_and_unknown_names(string? text) =>
         Assert.False(IncidentStateMachine.TryParse(text, out _));
 
-    [Theory(Skip = "BUG: IncidentState.cs:45 Enum.TryParse accepts comma-separated lists and ORs them, so \"triage,open\" parses as Contained (1|2=3)")]
+    [Theory]
     [InlineData("triage,open")]
     [InlineData("Triage, Open")]
     [InlineData("new,closed")]

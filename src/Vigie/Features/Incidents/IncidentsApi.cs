@@ -228,8 +228,7 @@ public static class IncidentsApi
 
     internal static ProblemHttpResult NotFound(string key) => Error.NotFound($"Incident '{key}'").ToProblem();
 
-    internal static bool TryParseWord<T>(string? text, out T value) where T : struct, Enum =>
-        Enum.TryParse(text?.Trim(), ignoreCase: true, out value) && Enum.IsDefined(value) && !int.TryParse(text, out _);
+    internal static bool TryParseWord<T>(string? text, out T value) where T : struct, Enum => EnumWords.TryParse(text, out value);
 
     /// <summary>Finds an incident by its id (GUID) or its number (2026-0042).</summary>
     internal static Task<Incident?> FindByKeyAsync(this IQueryable<Incident> incidents, string key, CancellationToken ct)
