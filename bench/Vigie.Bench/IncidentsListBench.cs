@@ -602,6 +602,8 @@ public static class IncidentsListBench
             ("tlp=TLP:RED", Base + "&tlp=TLP:RED", false),
             ("state=open&class=information-gathering", Base + "&state=open&class=information-gathering", true),
             ("constituent=busiest&state=open", Base + $"&constituent={busiest.Id}&state=open", true),
+            // Fewer than a page match: the whole range of the chosen index is walked to prove there is no more.
+            ("constituent=busiest&state=triage (< 1 page)", Base + $"&constituent={busiest.Id}&state=triage", false),
             (string.Create(Inv, $"constituent=mid ({mid.Count})&state=closed&tlp=TLP:AMBER"), Base + $"&constituent={mid.Id}&state=closed&tlp=TLP:AMBER", false),
         };
 
