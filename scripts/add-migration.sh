@@ -8,6 +8,6 @@ dotnet tool restore >/dev/null
 dotnet build src/Vigie -c Debug --nologo -v q
 for provider in Sqlite Postgres; do
   dotnet ef migrations add "$name" --no-build --project src/Vigie --startup-project src/Vigie \
-    --context "${provider}VigieDb" --output-dir "Data/Migrations/${provider}" --namespace "Vigie.Data.Migrations.${provider}"
+    --context "${provider}VigieDb" --output-dir "Data/Migrations/${provider}"
 done
 echo "Added migration $name for Sqlite and Postgres."

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigie.Core.Observables;
 using Vigie.Core.Taxonomy;
 
 namespace Vigie.Core.Incidents;
@@ -20,6 +21,7 @@ public sealed class Incident
 {
     private readonly List<TimelineEvent> _timeline = [];
     private readonly List<IncidentTask> _tasks = [];
+    private readonly List<IncidentObservable> _observables = [];
 
     private Incident()
     {
@@ -74,6 +76,9 @@ public sealed class Incident
     public IReadOnlyList<TimelineEvent> Timeline => _timeline;
 
     public IReadOnlyList<IncidentTask> Tasks => _tasks;
+
+    /// <summary>The observables attached so far (loaded when needed; see <see cref="AddObservable"/>).</summary>
+    public IReadOnlyList<IncidentObservable> Observables => _observables;
 
     /// <summary>
     /// Opens a new incident in state <c>new</c>. The number (year, sequence) is allocated by the
@@ -311,12 +316,28 @@ public sealed class Incident
             new Dictionary<string, string?> { ["report"] = reportId.ToString() }));
     }
 
-    /// <summary>Records that an observable was attached to this incident.</summary>
-    public void RecordObservableAdded(string kind, string value, string actor, DateTimeOffset now)
+    /// <summary>
+    /// Attaches an indicator, normalised (defanged input accepted), and records it on the timeline.
+    /// The caller checks that it is not attached already (the database enforces it too).
+    /// </summary>
+    public Result<IncidentObservable> AddObservable(string? input, ObservableKind? kind, string? note,
+        string actor, DateTimeOffset now)
     {
+        if (!ObservableValue.TryNormalize(input, kind, out var value, out var error))
+        {
+            return Error.Validation("value", error!);
+        }
+        if (note is { Length: > 2000 })
+        {
+            return Error.Validation("note", "The note is longer than 2,000 characters.");
+        }
         Touch(now);
+        var observable = new IncidentObservable(Id, value, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), actor, UpdatedAt);
+        _observables.Add(observable);
+        var kindWord = value.Kind.ToString().ToLowerInvariant();
         _timeline.Add(new TimelineEvent(Id, TimelineKind.ObservableAdded, actor, UpdatedAt,
-            new Dictionary<string, string?> { ["kind"] = kind, ["value"] = value }));
+            new Dictionary<string, string?> { ["kind"] = kindWord, ["value"] = value.Value }));
+        return observable;
     }
 
     public Qualification CurrentQualification() => new(RsitClass, RsitType, Severity, Impact, Tlp, Pap);

@@ -61,6 +61,9 @@ public static class DataSetup
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
                 await db.Database.MigrateAsync(ct);
+                // Refresh the planner's statistics where they are missing or stale (SQLite ≥ 3.46:
+                // 0x10002 = check every table, as recommended when a long-lived connection opens).
+                await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", ct);
             }
             finally
             {

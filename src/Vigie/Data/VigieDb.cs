@@ -20,6 +20,8 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<IncidentTask> IncidentTasks => Set<IncidentTask>();
 
+    public DbSet<IncidentObservable> IncidentObservables => Set<IncidentObservable>();
+
     public DbSet<IncidentCounter> IncidentCounters => Set<IncidentCounter>();
 
     public DbSet<Constituent> Constituents => Set<Constituent>();

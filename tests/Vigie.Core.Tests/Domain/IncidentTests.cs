@@ -568,7 +568,7 @@ public class IncidentTests
         Assert.Equal(T0.AddMicroseconds(2), incident.UpdatedAt);
 
         // Same instant as the last change: still strictly later.
-        incident.RecordObservableAdded("ipv4", "192.0.2.1", "bob", T0.AddMicroseconds(2));
+        Assert.True(incident.AddObservable("192.0.2.1", null, null, "bob", T0.AddMicroseconds(2)).IsSuccess);
         Assert.Equal(T0.AddMicroseconds(3), incident.UpdatedAt);
 
         incident.RecordReportLinked(Guid.Empty, "bob", T0.AddHours(5));
@@ -597,7 +597,7 @@ public class IncidentTests
         var incident = NewIncident();
         var report = new Guid("0197a000-0000-7000-8000-0000000000aa");
         incident.RecordReportLinked(report, "bob", T0.AddMinutes(1));
-        incident.RecordObservableAdded("domain", "example.com", "bob", T0.AddMinutes(2));
+        Assert.True(incident.AddObservable("example.com", null, null, "bob", T0.AddMinutes(2)).IsSuccess);
 
         Assert.Equal(TimelineKind.ReportLinked, incident.Timeline[1].Kind);
         Assert.Equal(report.ToString(), incident.Timeline[1].ReadData()["report"]);

@@ -254,6 +254,41 @@ public abstract class IncidentsApiTests(VigieApp app)
     }
 
     [Fact]
+    public async Task Observables_are_normalised_deduplicated_and_correlated_across_incidents()
+    {
+        var client = app.Client();
+        var first = await Create(new { title = "C2 beaconing from workstation" });
+        var second = await Create(new { title = "Same C2 seen by a partner" });
+
+        var ip = await client.PostJson($"/api/v1/incidents/{first.Str("id")}/observables", new { value = "203[.]0.113[.]77", note = "C2 server" }).Expect(HttpStatusCode.Created);
+        Assert.Equal("ipv4", ip.Str("kind"));
+        Assert.Equal("203.0.113.77", ip.Str("value"));
+        Assert.True(ip["isPrivateOrReserved"]!.GetValue<bool>()); // 203.0.113.0/24 is a documentation range (RFC 5737)
+        Assert.Empty(ip["alsoIn"]!.AsArray());
+
+        var url = await client.PostJson($"/api/v1/incidents/{first.Str("number")}/observables", new { value = "hxxps://Evil[.]Example:443/gate.php?id=1" }).Expect(HttpStatusCode.Created);
+        Assert.Equal("url", url.Str("kind"));
+        Assert.Equal("https://evil.example/gate.php?id=1", url.Str("value"));
+
+        await client.PostJson($"/api/v1/incidents/{first.Str("id")}/observables", new { value = "203.0.113.77" }).ExpectProblem(HttpStatusCode.Conflict);
+        var bad = await client.PostJson($"/api/v1/incidents/{first.Str("id")}/observables", new { value = "10.0.0.1/8" }).ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.Contains("did you mean 10.0.0.0/8?", bad["errors"]!["value"]![0]!.GetValue<string>());
+        await client.PostJson($"/api/v1/incidents/{first.Str("id")}/observables", new { value = "x", kind = "ipv5" }).ExpectProblem(HttpStatusCode.BadRequest);
+
+        var again = await client.PostJson($"/api/v1/incidents/{second.Str("id")}/observables", new { value = "203.0.113.77" }).Expect(HttpStatusCode.Created);
+        Assert.Equal([first.Str("number")], again["alsoIn"]!.AsArray().Select(x => x!.GetValue<string>()));
+
+        var list = (await client.GetAsync($"/api/v1/incidents/{first.Str("id")}/observables", Ct).Expect(HttpStatusCode.OK)).AsArray();
+        Assert.Equal(["203.0.113.77", "https://evil.example/gate.php?id=1"], list.Select(o => o.Str("value")));
+        Assert.Equal([second.Str("number")], list[0]!["alsoIn"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal("C2 server", list[0].Str("note"));
+
+        var timeline = (await client.GetAsync($"/api/v1/incidents/{first.Str("id")}/timeline", Ct).Expect(HttpStatusCode.OK)).AsArray();
+        Assert.Equal(["203.0.113.77", "https://evil.example/gate.php?id=1"],
+            timeline.Where(e => e.Str("kind") == "observableAdded").Select(e => e!["data"].Str("value")));
+    }
+
+    [Fact]
     public async Task Concurrent_creations_get_distinct_consecutive_numbers()
     {
         var tasks = Enumerable.Range(0, 12).Select(i => app.Client().PostJson("/api/v1/incidents", new { title = $"Burst {i}" })).ToList();

@@ -71,6 +71,20 @@ public sealed record TimelineEventDto(
     string? Reason,
     IReadOnlyDictionary<string, string?> Data);
 
+/// <summary>An indicator to attach; <c>kind</c> is detected when absent. Defanged forms are accepted.</summary>
+public sealed record AddObservableRequest(string? Value, string? Kind, string? Note);
+
+/// <summary>An attached indicator, with the number of other incidents that have it too.</summary>
+public sealed record ObservableDto(
+    Guid Id,
+    string Kind,
+    string Value,
+    bool IsPrivateOrReserved,
+    string? Note,
+    string AddedBy,
+    DateTimeOffset AddedAt,
+    IReadOnlyList<string> AlsoIn);
+
 public sealed record CreateTaskRequest(string? Title, string? Kind, string? Owner, DateTimeOffset? DueAt);
 
 public sealed record FinishTaskRequest(string? Status);
@@ -100,6 +114,9 @@ internal static class IncidentMapping
     public static TaskDto ToDto(this IncidentTask t) =>
         new(t.Id, t.Title, Word(t.Kind), Word(t.Status), t.Owner, t.DueAt, t.CreatedBy, t.CreatedAt, t.CompletedAt);
 
-    private static string Word<T>(T value) where T : struct, Enum =>
+    public static ObservableDto ToDto(this IncidentObservable o, IReadOnlyList<string> alsoIn) =>
+        new(o.Id, o.Kind.ToString().ToLowerInvariant(), o.Value, o.IsPrivateOrReserved, o.Note, o.AddedBy, o.AddedAt, alsoIn);
+
+    public static string Word<T>(T value) where T : struct, Enum =>
         System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }

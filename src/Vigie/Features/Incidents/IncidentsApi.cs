@@ -29,6 +29,10 @@ public static class IncidentsApi
         group.MapPost("/{key}/tasks", AddTask).RequireAuthorization(Policies.Write).WithSummary("Add a task.");
         group.MapPost("/{key}/tasks/{taskId:guid}/finish", FinishTask).RequireAuthorization(Policies.Write)
             .WithSummary("Mark a task done or cancelled.");
+        group.MapGet("/{key}/observables", ListObservables)
+            .WithSummary("The incident's observables, each with the numbers of the other incidents that have it.");
+        group.MapPost("/{key}/observables", AddObservable).RequireAuthorization(Policies.Write)
+            .WithSummary("Attach an observable (IP, CIDR, domain, URL, e-mail, hash, CVE, ASN; defanged forms accepted).");
         group.MapGet("/taxonomy", Taxonomy).WithSummary("The RSIT classes and types incidents are classified with.");
         return app;
     }
@@ -222,6 +226,62 @@ public static class IncidentsApi
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(task.ToDto());
+    }
+
+    internal static async Task<Results<Ok<List<ObservableDto>>, ProblemHttpResult>> ListObservables(string key, VigieDb db, CancellationToken ct)
+    {
+        if (await db.Incidents.AsNoTracking().FindByKeyAsync(key, ct) is not { } incident)
+        {
+            return NotFound(key);
+        }
+        var observables = await db.IncidentObservables.AsNoTracking().Where(o => o.IncidentId == incident.Id)
+            .OrderBy(o => o.AddedAt).ToListAsync(ct);
+        var related = await RelatedAsync(db, incident.Id, observables, ct);
+        return TypedResults.Ok(observables.Select(o => o.ToDto([.. related[(o.Kind, o.Value)]])).ToList());
+    }
+
+    internal static async Task<Results<Created<ObservableDto>, ProblemHttpResult>> AddObservable(
+        string key, AddObservableRequest request, VigieDb db, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
+    {
+        Core.Observables.ObservableKind? kind = null;
+        if (request.Kind is not null)
+        {
+            if (!TryParseWord<Core.Observables.ObservableKind>(request.Kind, out var k))
+            {
+                return Error.Validation("kind", $"'{request.Kind}' is not an observable kind. Allowed values: {string.Join(", ", Enum.GetValues<Core.Observables.ObservableKind>().Select(k => k.ToString().ToLowerInvariant()))}.").ToProblem();
+            }
+            kind = k;
+        }
+        if (await db.Incidents.FindByKeyAsync(key, ct) is not { } incident)
+        {
+            return NotFound(key);
+        }
+        var added = incident.AddObservable(request.Value, kind, request.Note, user.Actor(), time.GetUtcNow());
+        if (!added.IsSuccess)
+        {
+            return added.Error!.ToProblem();
+        }
+        var o = added.Value!;
+        if (await db.IncidentObservables.AnyAsync(x => x.IncidentId == incident.Id && x.Kind == o.Kind && x.Value == o.Value, ct))
+        {
+            return Error.Conflict("duplicate-observable", $"{o.Value} is already attached to {incident.Number}.").ToProblem();
+        }
+        await db.SaveChangesAsync(ct);
+        var related = await RelatedAsync(db, incident.Id, [o], ct);
+        return TypedResults.Created($"/api/v1/incidents/{incident.Id}/observables/{o.Id}", o.ToDto([.. related[(o.Kind, o.Value)]]));
+    }
+
+    /// <summary>For each observable, the numbers of the other incidents that have the same one (correlation).</summary>
+    private static async Task<ILookup<(Core.Observables.ObservableKind, string), string>> RelatedAsync(
+        VigieDb db, Guid incidentId, IReadOnlyList<IncidentObservable> observables, CancellationToken ct)
+    {
+        var values = observables.Select(o => o.Value).Distinct().ToList();
+        var rows = values.Count == 0 ? []
+            : await db.IncidentObservables.AsNoTracking()
+                .Where(o => values.Contains(o.Value) && o.IncidentId != incidentId)
+                .Join(db.Incidents, o => o.IncidentId, i => i.Id, (o, i) => new { o.Kind, o.Value, i.Number, i.Ordinal })
+                .OrderByDescending(x => x.Ordinal).ToListAsync(ct);
+        return rows.ToLookup(r => (r.Kind, r.Value), r => r.Number);
     }
 
     internal static Ok<IReadOnlyList<RsitClass>> Taxonomy() => TypedResults.Ok(RsitTaxonomy.Default.Classes);

@@ -147,6 +147,30 @@ namespace Vigie.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "incident_observables",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IncidentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: false),
+                    IsPrivateOrReserved = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AddedBy = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_incident_observables", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_incident_observables_incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "incident_tasks",
                 columns: table => new
                 {
@@ -288,6 +312,17 @@ namespace Vigie.Data.Migrations.Sqlite
                 column: "Email");
 
             migrationBuilder.CreateIndex(
+                name: "IX_incident_observables_IncidentId_Kind_Value",
+                table: "incident_observables",
+                columns: new[] { "IncidentId", "Kind", "Value" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_incident_observables_Kind_Value",
+                table: "incident_observables",
+                columns: new[] { "Kind", "Value" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_incident_tasks_IncidentId_Status",
                 table: "incident_tasks",
                 columns: new[] { "IncidentId", "Status" });
@@ -315,9 +350,19 @@ namespace Vigie.Data.Migrations.Sqlite
                 columns: new[] { "RsitClass", "Ordinal" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_incidents_State_ConstituentId_Ordinal",
+                table: "incidents",
+                columns: new[] { "State", "ConstituentId", "Ordinal" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_incidents_State_Ordinal",
                 table: "incidents",
                 columns: new[] { "State", "Ordinal" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_incidents_State_RsitClass_Ordinal",
+                table: "incidents",
+                columns: new[] { "State", "RsitClass", "Ordinal" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_incidents_Tlp_Ordinal",
@@ -387,6 +432,9 @@ namespace Vigie.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "incident_counters");
+
+            migrationBuilder.DropTable(
+                name: "incident_observables");
 
             migrationBuilder.DropTable(
                 name: "incident_tasks");

@@ -12,7 +12,7 @@ using Vigie.Data;
 namespace Vigie.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresVigieDb))]
-    [Migration("20261127184144_Initial")]
+    [Migration("20261127185917_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -233,7 +233,54 @@ namespace Vigie.Data.Migrations.Postgres
                     b.HasIndex("Year", "Sequence")
                         .IsUnique();
 
+                    b.HasIndex("State", "ConstituentId", "Ordinal");
+
+                    b.HasIndex("State", "RsitClass", "Ordinal");
+
                     b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Vigie.Core.Incidents.IncidentObservable", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("IsPrivateOrReserved")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Value");
+
+                    b.HasIndex("IncidentId", "Kind", "Value")
+                        .IsUnique();
+
+                    b.ToTable("incident_observables", (string)null);
                 });
 
             modelBuilder.Entity("Vigie.Core.Incidents.IncidentTask", b =>
@@ -548,6 +595,15 @@ namespace Vigie.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Vigie.Core.Incidents.IncidentObservable", b =>
+                {
+                    b.HasOne("Vigie.Core.Incidents.Incident", null)
+                        .WithMany("Observables")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vigie.Core.Incidents.IncidentTask", b =>
                 {
                     b.HasOne("Vigie.Core.Incidents.Incident", null)
@@ -600,6 +656,8 @@ namespace Vigie.Data.Migrations.Postgres
 
             modelBuilder.Entity("Vigie.Core.Incidents.Incident", b =>
                 {
+                    b.Navigation("Observables");
+
                     b.Navigation("Tasks");
 
                     b.Navigation("Timeline");

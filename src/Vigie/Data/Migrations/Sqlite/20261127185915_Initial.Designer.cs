@@ -11,7 +11,7 @@ using Vigie.Data;
 namespace Vigie.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteVigieDb))]
-    [Migration("20261127184138_Initial")]
+    [Migration("20261127185915_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -228,7 +228,54 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.HasIndex("Year", "Sequence")
                         .IsUnique();
 
+                    b.HasIndex("State", "ConstituentId", "Ordinal");
+
+                    b.HasIndex("State", "RsitClass", "Ordinal");
+
                     b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Vigie.Core.Incidents.IncidentObservable", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsPrivateOrReserved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Value");
+
+                    b.HasIndex("IncidentId", "Kind", "Value")
+                        .IsUnique();
+
+                    b.ToTable("incident_observables", (string)null);
                 });
 
             modelBuilder.Entity("Vigie.Core.Incidents.IncidentTask", b =>
@@ -543,6 +590,15 @@ namespace Vigie.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Vigie.Core.Incidents.IncidentObservable", b =>
+                {
+                    b.HasOne("Vigie.Core.Incidents.Incident", null)
+                        .WithMany("Observables")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vigie.Core.Incidents.IncidentTask", b =>
                 {
                     b.HasOne("Vigie.Core.Incidents.Incident", null)
@@ -595,6 +651,8 @@ namespace Vigie.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Vigie.Core.Incidents.Incident", b =>
                 {
+                    b.Navigation("Observables");
+
                     b.Navigation("Tasks");
 
                     b.Navigation("Timeline");
