@@ -15,16 +15,9 @@ namespace Vigie.Features.TeamProfile;
 public sealed partial class TeamProfileValidator(string? profileFile = null, string? profileFileKey = null)
     : IValidateOptions<TeamProfileOptions>
 {
-    // Top-level classes of the RSIT taxonomy (src/Vigie.Core/Taxonomy/rsit.machinetag.json). Kept here while
-    // Vigie.Core's RsitTaxonomy is a placeholder; replace with its lookup once it lands.
-    private static readonly HashSet<string> RsitClasses = new(StringComparer.Ordinal)
-    {
-        "abusive-content", "malicious-code", "information-gathering", "intrusion-attempts", "intrusions",
-        "availability", "information-content-security", "fraud", "vulnerable", "other", "test",
-    };
-
-    // Constituent kinds of DESIGN.md ("client", "internal", "partner").
-    private static readonly HashSet<string> ConstituentKinds = new(StringComparer.Ordinal) { "client", "internal", "partner" };
+    // The constituency classes of the domain (Vigie.Core ConstituentKind), as the profile spells them.
+    private static readonly HashSet<string> ConstituentKinds =
+        new(Enum.GetNames<Vigie.Core.Constituents.ConstituentKind>().Select(n => n.ToLowerInvariant()), StringComparer.Ordinal);
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TeamProfileOptions options)
@@ -378,7 +371,7 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
 
             for (var j = 0; j < t.RsitClasses.Count; j++)
             {
-                if (!RsitClasses.Contains(t.RsitClasses[j] ?? ""))
+                if (Vigie.Core.Taxonomy.RsitTaxonomy.Default.FindClass(t.RsitClasses[j]) is null)
                 {
                     check.Fail($"{tp}:RsitClasses:{j}", $"'{t.RsitClasses[j]}' is not an RSIT class");
                 }
