@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace Vigie.Data;
@@ -20,8 +22,7 @@ public static class DataSetup
         builder.Services.AddDbContext<SqliteVigieDb>((sp, o) => o.UseSqlite(SqliteConnectionString(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<IOptions<VigieOptions>>().Value)));
         builder.Services.AddDbContext<PostgresVigieDb>((sp, o) => o.UseNpgsql(
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
-            npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         builder.Services.AddScoped<VigieDb>(sp =>
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
                 ? sp.GetRequiredService<PostgresVigieDb>()
@@ -60,7 +61,7 @@ public static class DataSetup
             try
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-                await db.Database.MigrateAsync(ct);
+                await MigrateQuietlyAsync(db, ct);
                 // Refresh the planner's statistics where they are missing or stale (SQLite ≥ 3.46:
                 // 0x10002 = check every table, as recommended when a long-lived connection opens).
                 await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", ct);
@@ -71,6 +72,14 @@ public static class DataSetup
             }
             return;
         }
+        await MigrateQuietlyAsync(db, ct);
+    }
+
+    // On an empty PostgreSQL database EF reads the history table before creating it and logs the
+    // failed SELECT as an error, which alarms whoever reads the log. Creating it first avoids that.
+    private static async Task MigrateQuietlyAsync(VigieDb db, CancellationToken ct)
+    {
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
     }
 }
