@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Vigie.Core;
 using Vigie.Core.Constituents;
 using Vigie.Data;
-using Vigie.Features.Incidents;
 using Vigie.Features.Lookup;
 
 namespace Vigie.Features.Constituents;
@@ -128,7 +127,7 @@ public sealed class ConstituentService(VigieDb db, TimeProvider time, Constituen
     internal Result<Contact> AddContact(Constituent constituent, ContactRequest request)
     {
         var role = ContactRole.Security;
-        if (request.Role is not null && !IncidentsApi.TryParseWord(request.Role, out role))
+        if (request.Role is not null && !EnumWords.TryParse(request.Role, out role))
         {
             return Error.Validation("role", $"'{request.Role}' is not a contact role. Allowed values: security, technical, management, legal, abuse, other.");
         }
@@ -137,14 +136,14 @@ public sealed class ConstituentService(VigieDb db, TimeProvider time, Constituen
 
     internal Result<ConstituentScope> AddScope(Constituent constituent, ScopeRequest request)
     {
-        if (!IncidentsApi.TryParseWord<ScopeKind>(request.Kind, out var kind))
+        if (!EnumWords.TryParse<ScopeKind>(request.Kind, out var kind))
         {
             return Error.Validation("kind", $"'{request.Kind}' is not a scope kind. Allowed values: cidr, asn, domain.");
         }
         return constituent.AddScope(kind, request.Value, time.GetUtcNow());
     }
 
-    internal static bool TryKind(string? text, out ConstituentKind kind) => IncidentsApi.TryParseWord(text, out kind);
+    internal static bool TryKind(string? text, out ConstituentKind kind) => EnumWords.TryParse(text, out kind);
 
     internal static Contract? ToContract(ContractDto? dto) =>
         dto is null ? null : new Contract { Reference = dto.Reference?.Trim(), Tier = dto.Tier?.Trim(), OnSiteSupport = dto.OnSiteSupport };

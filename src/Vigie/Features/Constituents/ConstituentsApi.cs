@@ -172,7 +172,7 @@ public static class ConstituentsApi
             return Error.NotFound($"Contact {contactId} of constituent {id}").ToProblem();
         }
         var role = contact.Role;
-        if (request.Role is not null && !Incidents.IncidentsApi.TryParseWord(request.Role, out role))
+        if (request.Role is not null && !EnumWords.TryParse(request.Role, out role))
         {
             return Error.Validation("role", $"'{request.Role}' is not a contact role. Allowed values: security, technical, management, legal, abuse, other.").ToProblem();
         }

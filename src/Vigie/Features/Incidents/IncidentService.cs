@@ -150,7 +150,7 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
         }
         if (severity is not null)
         {
-            if (IncidentsApi.TryParseWord<Severity>(severity, out var s))
+            if (EnumWords.TryParse<Severity>(severity, out var s))
             {
                 q = q with { Severity = s };
             }
@@ -161,7 +161,7 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
         }
         if (impact is not null)
         {
-            if (IncidentsApi.TryParseWord<Impact>(impact, out var i))
+            if (EnumWords.TryParse<Impact>(impact, out var i))
             {
                 q = q with { Impact = i };
             }

@@ -188,7 +188,7 @@ public static class IncidentsApi
         string key, CreateTaskRequest request, VigieDb db, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
     {
         var kind = TaskKind.Other;
-        if (request.Kind is not null && !TryParseWord(request.Kind, out kind))
+        if (request.Kind is not null && !EnumWords.TryParse(request.Kind, out kind))
         {
             return Error.Validation("kind", $"'{request.Kind}' is not a task kind. Allowed values: containment, eradication, recovery, coordination, other.").ToProblem();
         }
@@ -208,7 +208,7 @@ public static class IncidentsApi
     internal static async Task<Results<Ok<TaskDto>, ProblemHttpResult>> FinishTask(
         string key, Guid taskId, FinishTaskRequest request, VigieDb db, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (!TryParseWord(request.Status, out TaskStatus status) || status == TaskStatus.Open)
+        if (!EnumWords.TryParse(request.Status, out TaskStatus status) || status == TaskStatus.Open)
         {
             return Error.Validation("status", "status must be done or cancelled.").ToProblem();
         }
@@ -246,7 +246,7 @@ public static class IncidentsApi
         Core.Observables.ObservableKind? kind = null;
         if (request.Kind is not null)
         {
-            if (!TryParseWord<Core.Observables.ObservableKind>(request.Kind, out var k))
+            if (!EnumWords.TryParse<Core.Observables.ObservableKind>(request.Kind, out var k))
             {
                 return Error.Validation("kind", $"'{request.Kind}' is not an observable kind. Allowed values: {string.Join(", ", Enum.GetValues<Core.Observables.ObservableKind>().Select(k => k.ToString().ToLowerInvariant()))}.").ToProblem();
             }
@@ -288,7 +288,6 @@ public static class IncidentsApi
 
     internal static ProblemHttpResult NotFound(string key) => Error.NotFound($"Incident '{key}'").ToProblem();
 
-    internal static bool TryParseWord<T>(string? text, out T value) where T : struct, Enum => EnumWords.TryParse(text, out value);
 
     /// <summary>Finds an incident by its id (GUID) or its number (2026-0042).</summary>
     internal static Task<Incident?> FindByKeyAsync(this IQueryable<Incident> incidents, string key, CancellationToken ct)

@@ -80,7 +80,7 @@ public static class ReportsApi
         var query = db.Reports.AsNoTracking();
         if (status is not null)
         {
-            if (!Incidents.IncidentsApi.TryParseWord<ReportStatus>(status, out var s))
+            if (!EnumWords.TryParse<ReportStatus>(status, out var s))
             {
                 return Error.Validation("status", $"'{status}' is not a report status. Allowed values: received, processed, failed.").ToProblem();
             }
