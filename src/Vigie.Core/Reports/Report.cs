@@ -29,8 +29,9 @@ public sealed class Report
     }
 
     public Report(string sha256, long size, string? messageId, string? subject, string? from,
-        ReportSource source, string submittedBy, DateTimeOffset receivedAt)
+        ReportSource source, string submittedBy, string? recipient, DateTimeOffset receivedAt)
     {
+        Recipient = recipient;
         Id = Guid.CreateVersion7(receivedAt);
         Sha256 = sha256;
         Size = size;
@@ -62,6 +63,13 @@ public sealed class Report
     public ReportStatus Status { get; private set; }
 
     public string SubmittedBy { get; private set; } = "";
+
+    /// <summary>
+    /// The team address the message was delivered to (SMTP envelope recipient, or the address an
+    /// IMAP mailbox serves), normalised; null when the channel has none (API, import). It decides
+    /// whether the message is an incident report or a general request.
+    /// </summary>
+    public string? Recipient { get; private set; }
 
     public DateTimeOffset ReceivedAt { get; private set; }
 

@@ -19,6 +19,7 @@ internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
         b.Property(r => r.Subject).HasMaxLength(998);
         b.Property(r => r.From).HasMaxLength(998);
         b.Property(r => r.SubmittedBy).HasMaxLength(254).IsRequired();
+        b.Property(r => r.Recipient).HasMaxLength(254);
         b.HasIndex(r => r.ReceivedAt);
         b.HasIndex(r => new { r.Status, r.ReceivedAt });
         b.HasOne<Core.Incidents.Incident>().WithMany().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.SetNull);

@@ -20,7 +20,7 @@ public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time,
         AllowAddressesWithoutDomain = true,
     };
 
-    public async Task<(Report Report, bool IsNew)> AcceptAsync(Stream raw, ReportSource source, string submittedBy, CancellationToken ct)
+    public async Task<(Report Report, bool IsNew)> AcceptAsync(Stream raw, ReportSource source, string submittedBy, string? recipient, CancellationToken ct)
     {
         var (sha, size) = await blobs.PutAsync(raw, ReportsApi.MaxMessageBytes, ct);
         if (await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Sha256 == sha, ct) is { } existing)
@@ -29,7 +29,7 @@ public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time,
         }
 
         var (messageId, subject, from) = await ReadEnvelopeAsync(sha, ct);
-        var report = new Report(sha, size, messageId, subject, from, source, submittedBy, time.GetUtcNow());
+        var report = new Report(sha, size, messageId, subject, from, source, submittedBy, recipient, time.GetUtcNow());
         db.Reports.Add(report);
         try
         {

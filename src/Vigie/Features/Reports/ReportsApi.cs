@@ -68,7 +68,7 @@ public static class ReportsApi
                 title: "Unsupported media type.",
                 detail: $"Send the raw message with Content-Type: message/rfc822 (got '{request.ContentType ?? "none"}').");
         }
-        var (report, isNew) = await intake.AcceptAsync(request.Body, ReportSource.Api, user.Actor(), ct);
+        var (report, isNew) = await intake.AcceptAsync(request.Body, ReportSource.Api, user.Actor(), recipient: null, ct);
         return isNew
             ? TypedResults.Created($"/api/v1/reports/{report.Id}", report.ToDto())
             : TypedResults.Ok(report.ToDto());
