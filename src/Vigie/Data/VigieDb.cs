@@ -32,6 +32,10 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Report> Reports => Set<Report>();
 
+    public DbSet<ReportObservable> ReportObservables => Set<ReportObservable>();
+
+    public DbSet<ReportAttachment> ReportAttachments => Set<ReportAttachment>();
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -56,6 +60,9 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<ContactRole>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReportSource>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReportStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ReportKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DecryptionStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<SignatureStatus>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<UserRole>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<TokenScope>().HaveConversion<string>().HaveMaxLength(16);
     }

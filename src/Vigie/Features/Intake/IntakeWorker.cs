@@ -1,0 +1,140 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigie.Core.Reports;
+using Vigie.Data;
+
+namespace Vigie.Features.Intake;
+
+/// <summary>
+/// Reads stored reports in the background: claims each one (Received → Processing, one UPDATE, so two
+/// nodes never read the same report), runs <see cref="ReportProcessor"/>, and records a failure
+/// rather than losing anything. Claims older than the lease (a node died mid-read) are given back.
+/// </summary>
+public sealed partial class IntakeWorker(IServiceScopeFactory scopes, IntakeSignal signal, TimeProvider time,
+    IOptions<IntakeOptions> options, ILogger<IntakeWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.WorkerEnabled)
+        {
+            return;
+        }
+        // Let the host finish starting (migrations run before the server listens).
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DrainAsync(stoppingToken);
+                await signal.WaitAsync(s_poll, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database is away, say: wait and try again; the reports are safe where they are.
+                LogLoopFailed(e);
+                await Task.Delay(s_poll, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Reads every report waiting now; returns how many were read. Also used by <c>vigie intake</c>.</summary>
+    public async Task<int> DrainAsync(CancellationToken ct, IProgress<int>? progress = null)
+    {
+        await ReleaseStaleClaimsAsync(ct);
+        var total = 0;
+        while (true)
+        {
+            List<Guid> batch;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+                batch = await db.Reports.AsNoTracking().Where(r => r.Status == ReportStatus.Received)
+                    .OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id).Select(r => r.Id).Take(256).ToListAsync(ct);
+            }
+            if (batch.Count == 0)
+            {
+                return total;
+            }
+            var read = 0;
+            await Parallel.ForEachAsync(batch, new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Math.Max(1, options.Value.Workers),
+                CancellationToken = ct,
+            }, async (id, token) =>
+            {
+                if (await ProcessOneAsync(id, token))
+                {
+                    Interlocked.Increment(ref read);
+                    progress?.Report(1);
+                }
+            });
+            total += read;
+        }
+    }
+
+    /// <summary>Claims and reads one report; false when another worker had it first.</summary>
+    public async Task<bool> ProcessOneAsync(Guid id, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+        var now = time.GetUtcNow();
+        var claimed = await db.Reports.Where(r => r.Id == id && r.Status == ReportStatus.Received)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Processing).SetProperty(r => r.ClaimedAt, now), ct);
+        if (claimed == 0)
+        {
+            return false;
+        }
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<ReportProcessor>().ProcessAsync(id, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: give the report back so the next start reads it.
+            await using var again = scopes.CreateAsyncScope();
+            await again.ServiceProvider.GetRequiredService<VigieDb>().Reports.Where(r => r.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null), CancellationToken.None);
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogReportFailed(e, id);
+            await using var again = scopes.CreateAsyncScope();
+            var fresh = again.ServiceProvider.GetRequiredService<VigieDb>();
+            if (await fresh.Reports.FirstOrDefaultAsync(r => r.Id == id, CancellationToken.None) is { } report)
+            {
+                report.RecordFailure($"{e.GetType().Name}: {e.Message}");
+                await fresh.SaveChangesAsync(CancellationToken.None);
+            }
+        }
+        return true;
+    }
+
+    private async Task ReleaseStaleClaimsAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+        var before = time.GetUtcNow() - options.Value.ClaimLease;
+        var released = await db.Reports.Where(r => r.Status == ReportStatus.Processing && r.ClaimedAt < before)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null), ct);
+        if (released > 0)
+        {
+            LogReleased(released);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The intake loop failed; retrying shortly.")]
+    private partial void LogLoopFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading report {ReportId} failed; it is kept and marked failed (vigie intake reprocess retries it).")]
+    private partial void LogReportFailed(Exception e, Guid reportId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} report(s) left half-read by a stopped worker were queued again.")]
+    private partial void LogReleased(int count);
+}
