@@ -7,6 +7,7 @@ using Vigie.Features.Constituents;
 using Vigie.Features.Health;
 using Vigie.Features.Identity;
 using Vigie.Features.Incidents;
+using Vigie.Features.Intake;
 using Vigie.Features.Lookup;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
@@ -67,6 +68,7 @@ public static class VigieHost
         builder.Services.AddScoped<ConstituentService>();
         builder.Services.AddScoped<ReportIntake>();
         builder.Services.AddSingleton<ConstituentDirectory>();
+        builder.AddIntake();
         return builder;
     }
 

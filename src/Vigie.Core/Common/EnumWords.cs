@@ -14,4 +14,11 @@ public static class EnumWords
         return !string.IsNullOrEmpty(t) && t.All(char.IsAsciiLetter)
             && Enum.TryParse(t, ignoreCase: true, out value) && Enum.IsDefined(value);
     }
+
+    /// <summary>
+    /// The wire word of a member: camelCase (<c>stateChanged</c>, <c>incidentReport</c>, <c>client</c>).
+    /// Observable kinds are the exception, written in lower case (<c>ipv4</c>) where they appear.
+    /// </summary>
+    public static string ToWord<T>(T value) where T : struct, Enum =>
+        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }

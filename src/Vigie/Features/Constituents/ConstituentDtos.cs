@@ -1,3 +1,4 @@
+using Vigie.Core;
 using Vigie.Core.Constituents;
 
 namespace Vigie.Features.Constituents;
@@ -42,7 +43,7 @@ public sealed record ConstituentRequest(
 internal static class ConstituentMapping
 {
     public static ConstituentDto ToDto(this Constituent c) => new(
-        c.Id, c.Name, Word(c.Kind),
+        c.Id, c.Name, EnumWords.ToWord(c.Kind),
         c.Contract is null ? null : new ContractDto(c.Contract.Reference, c.Contract.Tier, c.Contract.OnSiteSupport),
         c.Notes,
         [.. c.Contacts.OrderBy(x => x.Name, StringComparer.Ordinal).Select(x => x.ToDto())],
@@ -50,9 +51,7 @@ internal static class ConstituentMapping
         c.CreatedAt, c.UpdatedAt);
 
     public static ContactDto ToDto(this Contact c) =>
-        new(c.Id, c.Name, c.Email, Word(c.Role), c.Phone, c.PgpPublicKey is not null, c.PgpPublicKey);
+        new(c.Id, c.Name, c.Email, EnumWords.ToWord(c.Role), c.Phone, c.PgpPublicKey is not null, c.PgpPublicKey);
 
-    public static ScopeDto ToDto(this ConstituentScope s) => new(s.Id, Word(s.Kind), s.Value);
-
-    public static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+    public static ScopeDto ToDto(this ConstituentScope s) => new(s.Id, EnumWords.ToWord(s.Kind), s.Value);
 }

@@ -1,3 +1,4 @@
+using Vigie.Core;
 using Vigie.Core.Incidents;
 
 namespace Vigie.Features.Incidents;
@@ -105,18 +106,15 @@ internal static class IncidentMapping
     public static IncidentDto ToDto(this Incident i) => new(
         i.Id, i.Number, i.Title, i.Description, i.State.ToWire(),
         [.. IncidentStateMachine.AllowedMoves(i.State).Select(s => s.ToWire())],
-        i.RsitClass, i.RsitType, Word(i.Severity), Word(i.Impact), i.Priority.ToString(),
+        i.RsitClass, i.RsitType, EnumWords.ToWord(i.Severity), EnumWords.ToWord(i.Impact), i.Priority.ToString(),
         i.Tlp.ToLabel(), i.Pap.ToLabel(), i.ConstituentId, i.Assignee, i.CreatedBy, i.CreatedAt, i.UpdatedAt);
 
     public static TimelineEventDto ToDto(this TimelineEvent e) =>
-        new(e.Id, e.At, e.Actor, Word(e.Kind), e.Reason, e.ReadData());
+        new(e.Id, e.At, e.Actor, EnumWords.ToWord(e.Kind), e.Reason, e.ReadData());
 
     public static TaskDto ToDto(this IncidentTask t) =>
-        new(t.Id, t.Title, Word(t.Kind), Word(t.Status), t.Owner, t.DueAt, t.CreatedBy, t.CreatedAt, t.CompletedAt);
+        new(t.Id, t.Title, EnumWords.ToWord(t.Kind), EnumWords.ToWord(t.Status), t.Owner, t.DueAt, t.CreatedBy, t.CreatedAt, t.CompletedAt);
 
     public static ObservableDto ToDto(this IncidentObservable o, IReadOnlyList<string> alsoIn) =>
         new(o.Id, o.Kind.ToString().ToLowerInvariant(), o.Value, o.IsPrivateOrReserved, o.Note, o.AddedBy, o.AddedAt, alsoIn);
-
-    public static string Word<T>(T value) where T : struct, Enum =>
-        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }

@@ -87,6 +87,13 @@ public sealed partial class ReportProcessor(
         }
 
         var subject = message.Subject;
+        if (report.MessageId is { } messageId && await db.Reports.AsNoTracking()
+                .Where(r => r.MessageId == messageId && r.Id != report.Id).OrderBy(r => r.ReceivedAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct) is { } twin)
+        {
+            // Deduplication is on the exact bytes: a same Message-ID with other bytes is kept (never lose a
+            // message on a header an attacker controls) and pointed out.
+            problems.Add($"Report {twin} has the same Message-ID with different content: a second delivery by another route, or a reused id.");
+        }
         var observables = Extract(report.Id, subject, content.Text, format, problems);
         var signerContact = await SignerContactAsync(opened, ct);
         var thread = await ThreadAsync(message, subject, format, ct);

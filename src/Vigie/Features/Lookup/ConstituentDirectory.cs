@@ -1,3 +1,4 @@
+using Vigie.Core;
 using Microsoft.EntityFrameworkCore;
 using Vigie.Core.Constituents;
 using Vigie.Core.Lookup;
@@ -66,7 +67,7 @@ public sealed class ConstituentDirectory(IServiceScopeFactory scopes, TimeProvid
         var domains = DomainSuffixIndex.Build(scopesList.Where(s => s.Kind == ScopeKind.Domain)
             .Select(s => (s.Value, ownerIndex[s.ConstituentId])));
         return new Snapshot(version, time.GetUtcNow(),
-            [.. owners.Select(o => new ConstituentSummaryDto(o.Id, o.Name, ConstituentMapping.Word(o.Kind)))], ips, domains);
+            [.. owners.Select(o => new ConstituentSummaryDto(o.Id, o.Name, EnumWords.ToWord(o.Kind)))], ips, domains);
     }
 
     /// <summary>One consistent generation of the indexes.</summary>

@@ -73,7 +73,7 @@ public static class LookupApi
             .Join(db.Constituents, c => c.ConstituentId, o => o.Id, (c, o) => new { Contact = c, o.Id, o.Name, o.Kind })
             .ToListAsync(ct);
         var matches = contacts.Select(x => new ContactMatch(
-            new ConstituentSummaryDto(x.Id, x.Name, ConstituentMapping.Word(x.Kind)), x.Contact.ToDto())).ToList();
+            new ConstituentSummaryDto(x.Id, x.Name, EnumWords.ToWord(x.Kind)), x.Contact.ToDto())).ToList();
         // A known contact decides; otherwise the sender's domain may still belong to a constituent.
         var byDomain = snapshot.FindDomain(address2[(address2.LastIndexOf('@') + 1)..]);
         var owner = matches.Count == 1 ? matches[0].Constituent : byDomain?.Owner;

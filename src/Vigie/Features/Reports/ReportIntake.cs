@@ -6,11 +6,11 @@ using Vigie.Data;
 namespace Vigie.Features.Reports;
 
 /// <summary>
-/// The one entry of every inbound message (API now; SMTP, IMAP and import in the intake issue):
+/// The one entry of every inbound message (API, SMTP listener, IMAP poller, import):
 /// raw bytes to the blob store (flushed to disk), then the Report row committed, and only then
 /// an acknowledgement. Idempotent on the content's SHA-256. Full parsing happens later, in a worker.
 /// </summary>
-public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time, ILogger<ReportIntake> logger)
+public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time, Intake.IntakeSignal signal, ILogger<ReportIntake> logger)
 {
     // Only the envelope headers are read here, with tight limits: the message is hostile input.
     private static readonly ParserOptions s_headerOptions = new()
@@ -34,6 +34,7 @@ public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time,
         try
         {
             await db.SaveChangesAsync(ct);
+            signal.Notify();
             return (report, true);
         }
         catch (DbUpdateException)
