@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Vigie.Core.Reports;
+using Vigie.Data;
+using Vigie.Features.Incidents;
+
+namespace Vigie.Bench;
+
+/// <summary>
+/// End-to-end intake throughput (docs/performance.md): the real host with its SMTP listener on a
+/// loopback port and SQLite in a fresh data directory; generated reports of 1–3 KB (French and
+/// English text with observables in constituents' scopes, 10% replies carrying an incident's subject
+/// tag) sent by concurrent MailKit clients. Timing runs from the first MAIL FROM to the moment every
+/// report is read (parsed, decrypted, observables, routing, answers queued). With <c>--pgp</c> every
+/// message is PGP/MIME signed and encrypted (RSA-3072) to the team key, made up front by MimeKit.
+/// </summary>
+public static class IntakeBench
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private sealed record Options(int Messages, int Clients, bool Pgp, string DataRoot);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var o = new Options(10_000, 8, false, Path.Combine(AppContext.BaseDirectory, "../../../../.data"));
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--messages": o = o with { Messages = int.Parse(args[++i], Inv) }; break;
+                case "--clients": o = o with { Clients = int.Parse(args[++i], Inv) }; break;
+                case "--pgp": o = o with { Pgp = true }; break;
+                default:
+                    Console.Error.WriteLine("usage: intake [--messages N] [--clients N] [--pgp]");
+                    return 2;
+            }
+        }
+
+        var dataDir = Path.GetFullPath(Path.Combine(o.DataRoot, "intake-" + Guid.NewGuid().ToString("N")[..8]));
+        Directory.CreateDirectory(dataDir);
+        try
+        {
+            return await RunAsync(o, dataDir);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static async Task<int> RunAsync(Options o, string dataDir)
+    {
+        var port = FreePort();
+        PgpSetup? pgp = o.Pgp ? await PgpSetup.CreateAsync(dataDir) : null;
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Vigie:DataDirectory"] = dataDir,
+            ["Vigie:Database:Provider"] = "Sqlite",
+            ["Vigie:Smtp:Port"] = port.ToString(Inv),
+            ["Vigie:Pgp:PassphraseFile"] = pgp?.PassphraseFile,
+            ["urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var app = Vigie.VigieHost.BuildApp(Vigie.VigieHost.CreateBuilder([], overrides));
+        await Vigie.Data.DbCommands.MigrateOnStartAsync(app, CancellationToken.None);
+        var world = await SeedAsync(app.Services);
+        pgp?.ImportInto(app.Services);
+        await app.StartAsync();
+
+        Console.WriteLine($"generating {o.Messages:N0} messages{(o.Pgp ? " (PGP/MIME signed+encrypted, RSA-3072)" : "")}…");
+        var generateClock = Stopwatch.StartNew();
+        var messages = Generate(o.Messages, world, pgp);
+        Console.WriteLine($"generated in {generateClock.Elapsed.TotalSeconds:F1} s, mean size {messages.Average(m => m.Size) / 1024:F1} KB");
+
+        var acks = new double[messages.Count];
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, o.Clients), new ParallelOptions { MaxDegreeOfParallelism = o.Clients }, async (c, ct) =>
+        {
+            using var client = new SmtpClient();
+            await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None, ct);
+            for (var i = c; i < messages.Count; i += o.Clients)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await client.SendAsync(messages[i].Message, ct);
+                acks[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+            await client.DisconnectAsync(true, ct);
+        });
+        var accepted = clock.Elapsed;
+
+        int processed;
+        do
+        {
+            await Task.Delay(100);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            processed = await db.Reports.CountAsync(r => r.Status == ReportStatus.Processed || r.Status == ReportStatus.Failed);
+        }
+        while (processed < messages.Count && clock.Elapsed < TimeSpan.FromMinutes(30));
+        var total = clock.Elapsed;
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            var failed = await db.Reports.CountAsync(r => r.Status == ReportStatus.Failed);
+            var replies = await db.Reports.CountAsync(r => r.Kind == ReportKind.Reply);
+            var routed = await db.Reports.CountAsync(r => r.SuggestedConstituentId != null);
+            var decrypted = await db.Reports.CountAsync(r => r.Decryption == DecryptionStatus.Decrypted);
+            var good = await db.Reports.CountAsync(r => r.Signature == SignatureStatus.Good);
+            var observables = await db.ReportObservables.CountAsync();
+            Console.WriteLine($"checks: {processed:N0} read, {failed} failed, {replies:N0} threaded replies, {routed:N0} routed to a constituent, " +
+                $"{observables:N0} observables, {decrypted:N0} decrypted, {good:N0} good signatures");
+        }
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        Array.Sort(acks);
+        var p50 = acks[(int)(acks.Length * 0.50)];
+        var p99 = acks[Math.Min(acks.Length - 1, (int)(acks.Length * 0.99))];
+        Console.WriteLine($"accept: {messages.Count:N0} msgs in {accepted.TotalSeconds:F1} s = {messages.Count / accepted.TotalSeconds:F0} msg/s (SMTP 250 after durable store), p50 ack {p50:F1} ms");
+        Console.WriteLine(string.Create(Inv,
+            $"intake: {messages.Count} msgs in {total.TotalSeconds:F1} s = {messages.Count / total.TotalSeconds:F0} msg/s, p99 ack {p99:F1} ms"));
+        return processed >= messages.Count ? 0 : 1;
+    }
+
+    // --- the world: constituents with scopes and contacts, open incidents to reply to --------------
+
+    private sealed record World(List<(string Name, string Email, string Cidr, string Domain)> Constituents, List<string> IncidentNumbers, string TeamTag);
+
+    private static async Task<World> SeedAsync(IServiceProvider services)
+    {
+        var constituents = new List<(string, string, string, string)>();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var service = scope.ServiceProvider.GetRequiredService<Vigie.Features.Constituents.ConstituentService>();
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            for (var i = 0; i < 50; i++)
+            {
+                var name = $"Client {i:D2}";
+                var email = $"soc@client{i:D2}.example";
+                var cidr = $"198.{18 + i / 200}.{i % 200}.0/24";
+                var domain = $"client{i:D2}.example";
+                var built = service.Build(new Vigie.Features.Constituents.ConstituentRequest(name, "client",
+                    new Vigie.Features.Constituents.ContractDto($"C-{i:D3}", "standard", false), null,
+                    [new Vigie.Features.Constituents.ContactRequest("SOC", email, "security", null, null)],
+                    [new Vigie.Features.Constituents.ScopeRequest("cidr", cidr), new Vigie.Features.Constituents.ScopeRequest("domain", domain)]));
+                db.Constituents.Add(built.Value!);
+                constituents.Add((name, email, cidr, domain));
+            }
+            await db.SaveChangesAsync();
+        }
+        var numbers = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var incidents = scope.ServiceProvider.GetRequiredService<IncidentService>();
+            var created = await incidents.CreateAsync(new CreateIncidentRequest($"Seeded incident {i}", null, null, null, null, null, null, null,
+                null, null), "bench", CancellationToken.None);
+            numbers.Add(created.Value!.Number);
+        }
+        var tag = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Vigie.Features.Intake.Answers.AnswerOptions>>().Value.SubjectTag;
+        return new World(constituents, numbers, tag);
+    }
+
+    // --- messages ---------------------------------------------------------------------------------
+
+    private sealed record Generated(MimeMessage Message, long Size);
+
+    private static readonly string[] s_subjectsFr =
+    [
+        "Hameçonnage hébergé sur {0}", "Tentatives de connexion par force brute depuis {1}", "Logiciel malveillant sur {0}",
+        "Balayage de ports depuis {1}", "Signalement : compromission possible de {0}",
+    ];
+
+    private static readonly string[] s_subjectsEn =
+    [
+        "Phishing site hosted at {0}", "SSH brute force from {1}", "Malware download from {0}", "Port scan from {1}",
+        "Possible compromise of {0}",
+    ];
+
+    private static List<Generated> Generate(int count, World world, PgpSetup? pgp)
+    {
+        var result = new Generated[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var random = new Random(i * 7919 + 17);
+            var target = world.Constituents[random.Next(world.Constituents.Count)];
+            var prefix = target.Cidr[..target.Cidr.LastIndexOf('.')];
+            var ip = $"{prefix}.{random.Next(1, 254)}";
+            var url = $"hxxps://www[.]{target.Domain}/login/{random.Next(100000):D5}.php";
+            var reporter = $"analyst{random.Next(2000)}@partner{random.Next(40)}.example";
+            var french = random.Next(2) == 0;
+            var message = new MimeMessage();
+            message.From.Add(new MailboxAddress("Reporter", reporter));
+            message.To.Add(MailboxAddress.Parse("incident-csirt-cc@cegedim.com"));
+            message.MessageId = $"{Guid.NewGuid():N}@partner.example";
+            message.Date = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero).AddSeconds(i);
+            var template = (french ? s_subjectsFr : s_subjectsEn)[random.Next(5)];
+            var subject = string.Format(Inv, template, url, ip);
+            if (i % 10 == 0)
+            {
+                subject = $"Re: {subject} [{world.TeamTag} #{world.IncidentNumbers[random.Next(world.IncidentNumbers.Count)]}]";
+            }
+            message.Subject = subject;
+            var text = Body(random, french, ip, url, target.Domain);
+            MimeEntity body = new TextPart("plain") { Text = text };
+            if (pgp is not null)
+            {
+                body = pgp.SignAndEncrypt(body, reporter);
+            }
+            message.Body = body;
+            using var measure = new MemoryStream();
+            message.WriteTo(measure);
+            result[i] = new Generated(message, measure.Length);
+        });
+        return [.. result];
+    }
+
+    private static string Body(Random random, bool french, string ip, string url, string domain)
+    {
+        var sb = new StringBuilder();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(random.Next())));
+        if (french)
+        {
+            sb.AppendLine("Bonjour,").AppendLine()
+              .AppendLine($"Nous avons observé une activité suspecte depuis l'adresse {ip.Replace(".", "[.]", StringComparison.Ordinal)} vers nos serveurs, ")
+              .AppendLine($"ainsi qu'une page d'hameçonnage à l'adresse {url}. Le fichier déposé a pour empreinte SHA-256 {hash}.")
+              .AppendLine($"Le domaine {domain} semble concerné. Pourriez-vous prendre les mesures nécessaires ?");
+        }
+        else
+        {
+            sb.AppendLine("Hello,").AppendLine()
+              .AppendLine($"We have seen suspicious activity from {ip.Replace(".", "[.]", StringComparison.Ordinal)} against our servers, ")
+              .AppendLine($"and a phishing page at {url}. The dropped file has SHA-256 {hash}.")
+              .AppendLine($"The domain {domain} seems to be involved. Could you please take the necessary action?");
+        }
+        sb.AppendLine().AppendLine("Log excerpt:");
+        var lines = random.Next(8, 35);
+        for (var l = 0; l < lines; l++)
+        {
+            sb.AppendLine(string.Create(Inv, $"2026-11-27T09:{l % 60:D2}:{random.Next(60):D2}Z sshd[{random.Next(1000, 9999)}]: Failed password for root from {ip} port {random.Next(1024, 65535)} ssh2"));
+        }
+        sb.AppendLine().AppendLine(french ? "Cordialement," : "Best regards,").AppendLine("-- ").AppendLine("Partner SOC");
+        return sb.ToString();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
