@@ -197,7 +197,7 @@ public static class IntakeBench
             var prefix = target.Cidr[..target.Cidr.LastIndexOf('.')];
             var ip = $"{prefix}.{random.Next(1, 254)}";
             var url = $"hxxps://www[.]{target.Domain}/login/{random.Next(100000):D5}.php";
-            var reporter = $"analyst{random.Next(2000)}@partner{random.Next(40)}.example";
+            var reporter = pgp?.From ?? $"analyst{random.Next(2000)}@partner{random.Next(40)}.example";
             var french = random.Next(2) == 0;
             var message = new MimeMessage();
             message.From.Add(new MailboxAddress("Reporter", reporter));
@@ -258,5 +258,114 @@ public static class IntakeBench
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// Keys for the <c>--pgp</c> run, made by the real gpg: the team's RSA-3072 key (with a passphrase,
+/// imported into Vigie like an operator would) and one reporter's RSA-3072 key that signs every message.
+/// </summary>
+internal sealed class PgpSetup
+{
+    private const string Passphrase = "bench-passphrase";
+    private const string Reporter = "soc@client00.example";
+    private const string Team = "incident-csirt-cc@cegedim.com";
+
+    private readonly string _teamSecret;
+    private readonly string _reporterPublic;
+    private readonly string _contextDir;
+    private readonly ThreadLocal<BenchPgpContext> _contexts;
+
+    private PgpSetup(string dir, string teamSecret, string reporterPublic, string reporterSecret, string teamPublic)
+    {
+        _teamSecret = teamSecret;
+        _reporterPublic = reporterPublic;
+        PassphraseFile = Path.Combine(dir, "passphrase");
+        File.WriteAllText(PassphraseFile, Passphrase);
+        _contextDir = Path.Combine(dir, "bench-pgp");
+        _contexts = new ThreadLocal<BenchPgpContext>(() =>
+        {
+            var ctx = new BenchPgpContext(Path.Combine(_contextDir, Guid.NewGuid().ToString("N")));
+            using (var pub = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(teamPublic)))
+            {
+                ctx.Import(pub);
+            }
+            using var sec = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(reporterSecret));
+            ctx.Import(new Org.BouncyCastle.Bcpg.OpenPgp.PgpSecretKeyRingBundle(Org.BouncyCastle.Bcpg.OpenPgp.PgpUtilities.GetDecoderStream(sec)));
+            return ctx;
+        });
+    }
+
+    public string PassphraseFile { get; }
+
+    public static async Task<PgpSetup> CreateAsync(string dataDir)
+    {
+        var dir = Path.Combine(dataDir, "gpg-bench");
+        var home = Path.Combine(dir, "home");
+        Directory.CreateDirectory(home);
+        await GpgAsync(home, null, "--quick-gen-key", $"Team <{Team}>", "rsa3072", "default", "never");
+        await GpgAsync(home, null, "--quick-add-key", await FingerprintAsync(home, Team), "rsa3072", "encr", "never");
+        await GpgAsync(home, null, "--quick-gen-key", $"Reporter <{Reporter}>", "rsa3072", "default", "never");
+        await GpgAsync(home, null, "--quick-add-key", await FingerprintAsync(home, Reporter), "rsa3072", "encr", "never");
+        return new PgpSetup(dir,
+            await GpgAsync(home, null, "--armor", "--export-secret-keys", Team),
+            await GpgAsync(home, null, "--armor", "--export", Reporter),
+            await GpgAsync(home, null, "--armor", "--export-secret-keys", Reporter),
+            await GpgAsync(home, null, "--armor", "--export", Team));
+    }
+
+    /// <summary>Imports the team secret key and the reporter's public key, and records it as the contact's key.</summary>
+    public void ImportInto(IServiceProvider services)
+    {
+        var keyring = services.GetRequiredService<Vigie.Features.Pgp.PgpKeyring>();
+        using (var team = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(_teamSecret)))
+        {
+            keyring.Import(team, allowSecret: true);
+        }
+        using var reporter = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(_reporterPublic));
+        keyring.Import(reporter, allowSecret: false);
+    }
+
+    public string From => Reporter;
+
+    public MimeEntity SignAndEncrypt(MimeEntity body, string _)
+    {
+        var ctx = _contexts.Value!;
+        return MultipartEncrypted.SignAndEncrypt(ctx, new MailboxAddress("Reporter", Reporter), MimeKit.Cryptography.DigestAlgorithm.Sha256,
+            [new MailboxAddress("Team", Team)], body);
+    }
+
+    private static async Task<string> FingerprintAsync(string home, string uid)
+    {
+        var colons = await GpgAsync(home, null, "--with-colons", "--list-keys", uid);
+        return colons.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+    }
+
+    private static async Task<string> GpgAsync(string home, string? input, params string[] args)
+    {
+        var psi = new ProcessStartInfo("gpg")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
+        };
+        foreach (var a in new[] { "--homedir", home, "--batch", "--pinentry-mode", "loopback", "--passphrase", Passphrase }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"gpg {string.Join(' ', args)} failed: {await error}");
+        }
+        return await output;
+    }
+
+    private sealed class BenchPgpContext(string dir) : MimeKit.Cryptography.GnuPGContext(dir)
+    {
+        protected override string GetPasswordForKey(Org.BouncyCastle.Bcpg.OpenPgp.PgpSecretKey key) => Passphrase;
     }
 }
