@@ -67,6 +67,7 @@ public static class VigieHost
         builder.Services.AddScoped<ConstituentService>();
         builder.Services.AddScoped<ReportIntake>();
         builder.Services.AddSingleton<ConstituentDirectory>();
+        Features.Intake.Answers.AnswersSetup.AddAnswers(builder);
         return builder;
     }
 
