@@ -8,6 +8,7 @@ using Vigie.Features.Health;
 using Vigie.Features.Identity;
 using Vigie.Features.Incidents;
 using Vigie.Features.Intake;
+using Vigie.Features.Intake.Answers;
 using Vigie.Features.Lookup;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
@@ -69,6 +70,7 @@ public static class VigieHost
         builder.Services.AddScoped<ReportIntake>();
         builder.Services.AddSingleton<ConstituentDirectory>();
         builder.AddIntake();
+        builder.AddAnswers();
         return builder;
     }
 
