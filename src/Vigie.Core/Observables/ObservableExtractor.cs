@@ -34,7 +34,7 @@ public readonly record struct ExtractedObservable(ObservableValue Observable, in
 /// <item>A bare domain (and the domain of an e-mail address) needs a plausible top-level label: at least two
 /// letters (or an <c>xn--</c> A-label), and not one of the common file extensions in
 /// <see cref="FileExtensionLabels"/>, because <c>invoice.pdf</c> or <c>icon@2x.png</c> in a report is a file
-/// name. A few of those are real TLDs (<c>sh</c>, <c>py</c>, <c>md</c>, <c>zip</c>, <c>mov</c>, <c>one</c>):
+/// name. A few of those are real TLDs (<c>sh</c>, <c>py</c>, <c>md</c>, <c>zip</c>, <c>mov</c>, <c>one</c>, <c>cab</c>, <c>dot</c>):
 /// such names are still found in URLs, whose scheme leaves no doubt, and under a generic second-level label
 /// (<c>gov.py</c>, <c>com.sh</c>).</item>
 /// <item>A dotted quad is an IPv4 address, version number or not, as long as it is not glued to letters or to
