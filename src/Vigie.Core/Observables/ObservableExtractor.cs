@@ -37,6 +37,10 @@ public readonly record struct ExtractedObservable(ObservableValue Observable, in
 /// name. A few of those are real TLDs (<c>sh</c>, <c>py</c>, <c>md</c>, <c>zip</c>, <c>mov</c>, <c>one</c>, <c>cab</c>, <c>dot</c>):
 /// such names are still found in URLs, whose scheme leaves no doubt, and under a generic second-level label
 /// (<c>gov.py</c>, <c>com.sh</c>).</item>
+/// <item>E-mail local parts are letters, digits and <c>. - _ + %</c>: not <c>=</c>, since pasted headers are full of
+/// <c>smtp.mailfrom=user@example.com</c>. An address right after <c>Message-ID:</c>, <c>In-Reply-To:</c>,
+/// <c>References:</c>, <c>Content-ID:</c>, <c>mid:</c> or <c>cid:</c> is a message id, not an address. A dotted name
+/// followed by <c>=</c> (<c>header.d=</c>) is a key, not a domain.</item>
 /// <item>A dotted quad is an IPv4 address, version number or not, as long as it is not glued to letters or to
 /// a fifth number (<c>1.2.3.4.5</c> is not an address); leading zeros are refused (octal ambiguity).</item>
 /// <item>An IPv6 address needs two colons and a decimal digit, so <c>a::b</c> in code and <c>12:34:56</c> are not
@@ -211,9 +215,11 @@ public static class ObservableExtractor
 
     private static bool IsDomainChar(char c) => IsLabelChar(c) || c == '.';
 
-    // A pragmatic subset of RFC 5322 atext: what real addresses use (SRS and VERP use '=' and '+').
+    // A pragmatic subset of RFC 5322 atext: what real addresses use. '=' is left out on purpose: pasted headers
+    // are full of "smtp.mailfrom=user@example.com" and "envelope-from=…", where it is not part of the address
+    // (an SRS or BATV address, "prvs=…=user@example.com", then yields its last part).
     private static bool IsLocalChar(char c) =>
-        IsWordChar(c) || c is '.' or '-' or '+' or '%' or '=';
+        IsWordChar(c) || c is '.' or '-' or '+' or '%';
 
     private static bool IsSchemeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '-';
 
@@ -395,12 +401,31 @@ public static class ObservableExtractor
 
                 e = TrimDomainEnd(at + 1, e);
                 if (b < at && e - at - 1 <= MaxDomainLength && IsPlausibleDomain(s.AsSpan(at + 1, e - at - 1))
-                    && Keep(b, e, s[b..e], ObservableKind.Email))
+                    && !IsMessageId(b) && Keep(b, e, s[b..e], ObservableKind.Email))
                 {
                     i = e;
                 }
             }
         }
+
+        // A msg-id (RFC 5322 §3.6.4) looks like an address: "Message-ID: <1234.abcd@mail.example.com>". One right
+        // after a header that carries message ids is not taken for an e-mail address (its domain still counts).
+        private bool IsMessageId(int localStart)
+        {
+            var before = s.AsSpan(0, localStart).TrimEnd("< \t");
+            foreach (var header in s_messageIdHeaders)
+            {
+                if (before.EndsWith(header, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] s_messageIdHeaders =
+            ["message-id:", "in-reply-to:", "references:", "content-id:", "mid:", "cid:"];
 
         private int TrimDomainEnd(int start, int end)
         {
@@ -616,7 +641,9 @@ public static class ObservableExtractor
                 }
 
                 var end = TrimDomainEnd(start, segmentEnd);
-                if (end - start <= MaxDomainLength && IsPlausibleDomain(s.AsSpan(start, end - start)))
+                // "smtp.mailfrom=…", "header.d=…" in pasted Authentication-Results: a key, not a domain.
+                var isKey = end < s.Length && s[end] == '=';
+                if (!isKey && end - start <= MaxDomainLength && IsPlausibleDomain(s.AsSpan(start, end - start)))
                 {
                     Keep(start, end, s[start..end], ObservableKind.Domain);
                 }

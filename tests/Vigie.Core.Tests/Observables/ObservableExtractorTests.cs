@@ -38,6 +38,11 @@ public class ObservableExtractorTests
     [InlineData("mail user[at]example.com now", ObservableKind.Email, "user@example.com", "user[at]example.com")]
     [InlineData("mail user(AT)example(.)com now", ObservableKind.Email, "user@example.com", "user(AT)example(.)com")]
     [InlineData("mailto:Jane.Doe+abuse@Example.COM.", ObservableKind.Email, "Jane.Doe+abuse@example.com", "Jane.Doe+abuse@Example.COM")]
+    [InlineData("spf=pass smtp.mailfrom=bounce-42@mailer.example;", ObservableKind.Email, "bounce-42@mailer.example", "bounce-42@mailer.example")]
+    [InlineData("dkim=pass; envelope-from=monitor@example.org;", ObservableKind.Email, "monitor@example.org", "monitor@example.org")]
+    // a message id is not an e-mail address, its domain is still a domain
+    [InlineData("Message-ID: <20150516000313.1E9233CC@mail.example.com>", ObservableKind.Domain, "mail.example.com", "mail.example.com")]
+    [InlineData("In-Reply-To:\t<abc-123@mx.example.org>", ObservableKind.Domain, "mx.example.org", "mx.example.org")]
     // URLs end before trailing punctuation and unopened brackets
     [InlineData("(see https://evil.example/path).", ObservableKind.Url, "https://evil.example/path", "https://evil.example/path")]
     [InlineData("at https://evil.example/a, then", ObservableKind.Url, "https://evil.example/a", "https://evil.example/a")]
@@ -121,6 +126,7 @@ public class ObservableExtractorTests
     [InlineData("CVE-2021-123 and CVE-21-12345 and XCVE-2021-44228")]
     [InlineData("http:// and https:/// and hxxp://")]
     [InlineData("user@localhost and @handle and a@b")]
+    [InlineData("dkim=pass header.d=1 header.i=2 policy.dmarc=none")]
     [InlineData("")]
     public void Finds_nothing_in_text_that_only_looks_like_indicators(string text) =>
         Assert.Empty(Extract(text));
