@@ -831,6 +831,12 @@ public static class ObservableExtractor
 
         private static int MatchToken(ReadOnlySpan<char> text)
         {
+            // Every token's second character is one of these: most brackets in prose are rejected here.
+            if (text.Length < 2 || text[1] is not ('.' or ':' or '@' or 'd' or 'D' or 'a' or 'A'))
+            {
+                return -1;
+            }
+
             for (var t = 0; t < s_tokens.Length; t++)
             {
                 if (text.StartsWith(s_tokens[t].Token, StringComparison.OrdinalIgnoreCase))

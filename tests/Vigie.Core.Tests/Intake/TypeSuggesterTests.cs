@@ -236,7 +236,7 @@ public class TypeSuggesterTests
     }
 
     [Fact]
-    public void The_documentation_page_lists_every_rule_and_suppression()
+    public void The_documentation_page_lists_every_rule_suppression_and_refused_top_level_label()
     {
         var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "intake-rules.md"));
         Assert.All(TypeSuggester.Rules, r =>
@@ -245,6 +245,7 @@ public class TypeSuggesterTests
             Assert.Contains($"`{r.Classification}` / `{r.Type}`", page, StringComparison.Ordinal);
         });
         Assert.All(TypeSuggester.Suppressions, s => Assert.Contains($"`{s.Rule}`", page, StringComparison.Ordinal));
+        Assert.All(ObservableExtractor.FileExtensionLabels, e => Assert.Contains($"`{e}`", page, StringComparison.Ordinal));
     }
 
     private static string RepositoryRoot()
