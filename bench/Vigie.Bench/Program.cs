@@ -11,6 +11,7 @@ public static class BenchProgram
     public static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
     {
         "lookup" => LookupBench.Run(args[1..]),
+        "extract" => ExtractBench.Run(args[1..]),
         "incidents-list" => await IncidentsListBench.RunAsync(args[1..]),
         "intake" => await IntakeBench.RunAsync(args[1..]),
         _ => await Task.FromResult(RunBenchmarkDotNet(args)),
