@@ -8,6 +8,7 @@ using Vigie.Features.Health;
 using Vigie.Features.Identity;
 using Vigie.Features.Incidents;
 using Vigie.Features.Lookup;
+using Vigie.Features.Pgp;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
@@ -42,6 +43,7 @@ public static class VigieHost
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Vigie:DataDirectory must not be empty.")
             .ValidateOnStart();
         builder.AddVigieData();
+        builder.AddPgp();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();

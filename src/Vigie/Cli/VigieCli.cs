@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vigie.Data;
 using Vigie.Features.Constituents;
 using Vigie.Features.Identity;
+using Vigie.Features.Pgp;
 
 namespace Vigie.Cli;
 
@@ -24,6 +25,7 @@ public static class VigieCli
         root.Subcommands.Add(IdentityCommands.UserCommand());
         root.Subcommands.Add(IdentityCommands.TokenCommand());
         root.Subcommands.Add(ConstituentImport.Command());
+        root.Subcommands.Add(PgpCommands.Build());
         return root;
     }
 
