@@ -12,6 +12,7 @@ public static class BenchProgram
     {
         "lookup" => LookupBench.Run(args[1..]),
         "incidents-list" => await IncidentsListBench.RunAsync(args[1..]),
+        "pgp" => PgpBench.Run(args[1..]),
         _ => await Task.FromResult(RunBenchmarkDotNet(args)),
     };
 

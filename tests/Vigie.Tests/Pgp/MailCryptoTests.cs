@@ -248,11 +248,19 @@ public sealed class MailCryptoTests(GpgHome gpg, TeamKeyring team) : IClassFixtu
         Assert.Equal(SignatureOutcome.Bad, team.Crypto.Open(tampered).Signature);
     }
 
-    [Fact]
-    public async Task Inline_signed_only_pgp_message_is_not_encrypted_and_good()
+    [Theory]
+    [InlineData("alice@partner.test", false)]
+    [InlineData("bob@partner.test", false)]
+    // Signature type 0x01, canonical text (RFC 4880 §5.2.1): the RSA path hashes line endings as GnuPG does,
+    // a lone CR included; BouncyCastle (Ed25519 path) would turn a lone CR into CR LF, so no lone CR for Alice.
+    [InlineData("bob@partner.test", true)]
+    [InlineData("alice@partner.test", true)]
+    public async Task Inline_signed_only_pgp_message_is_not_encrypted_and_good(string signer, bool textMode)
     {
-        var armored = await gpg.TransformAsync(Report, Ct, "--armor", "--sign", "-u", "alice@partner.test");
-        var opened = team.Crypto.Open(TestKeys.Load(Headers("alice@partner.test", "Signed") + "Content-Type: text/plain\n\n" + armored));
+        string[] args = ["--armor", "--sign", "-u", signer, .. textMode ? new[] { "--textmode" } : []];
+        var content = Report.Replace("\n", "\r\n", StringComparison.Ordinal) + "lone LF\n" + (signer.StartsWith("bob", StringComparison.Ordinal) ? "lone CR\rend" : "end");
+        var armored = await gpg.TransformAsync(content, Ct, args);
+        var opened = team.Crypto.Open(TestKeys.Load(Headers(signer, "Signed") + "Content-Type: text/plain\n\n" + armored));
         Assert.False(opened.Encrypted);
         Assert.Equal(DecryptionOutcome.NotEncrypted, opened.Decryption);
         Assert.Equal(SignatureOutcome.Good, opened.Signature);

@@ -54,9 +54,16 @@ internal static class SignatureVerifier
         var (fingerprint, email) = Signer(ring, fromEmail);
         try
         {
-            signature.InitVerify(key);
-            signature.Update(content);
-            if (!signature.Verify())
+            bool valid;
+            if (!PlatformRsa.TryVerify(signature, key, content, out valid))
+            {
+                // BouncyCastle canonicalises text signatures (type 0x01) slightly differently from GnuPG: a lone CR
+                // (not before LF) becomes CR LF. Such content is very rare in mail; RSA signatures avoid the difference.
+                signature.InitVerify(key);
+                signature.Update(content);
+                valid = signature.Verify();
+            }
+            if (!valid)
             {
                 return new SignatureCheck(SignatureOutcome.Bad, fingerprint, email,
                     "The signature does not match the content: the message was changed after it was signed, or the signature is forged.");
