@@ -75,6 +75,34 @@ public sealed class PgpKeyringTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_the_configured_passphrase_no_longer_unlocks_fails_decryption_readably_and_logs_no_secret()
+    {
+        TestKeys.NewKeyring(_dir, TestKeys.File("team.passphrase")).Import("team-ed.sec.asc", secret: true);
+
+        // Later the operator configures a wrong passphrase: the keyring loads, the key stays locked.
+        const string wrong = "Changed-Passphrase-Sentinel";
+        var keyringLog = new ListLogger<PgpKeyring>();
+        var cryptoLog = new ListLogger<MailCrypto>();
+        var keyring = TestKeys.NewKeyring(_dir, WritePassphrase(wrong), keyringLog);
+        var crypto = new MailCrypto(keyring, cryptoLog);
+
+        using var gpg = new GpgHome();
+        var armored = await gpg.TransformAsync("Content-Type: text/plain\r\n\r\nsecret report\r\n", Ct, "--armor", "--encrypt", "-r", "cert-ed@csirt.test");
+        var opened = crypto.Open(TestKeys.Load("From: a@partner.test\nSubject: x\nMIME-Version: 1.0\n"
+            + "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"b\"\n\n"
+            + "--b\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n--b\nContent-Type: application/octet-stream\n\n" + armored + "\n--b--\n"));
+
+        Assert.Equal(DecryptionOutcome.Failed, opened.Decryption);
+        Assert.Contains("passphrase does not unlock the team's secret key", opened.DecryptionError);
+        Assert.Contains(keyringLog.Lines, l => l.Contains("passphrase does not unlock", StringComparison.Ordinal));
+        foreach (var line in keyringLog.Lines.Concat(cryptoLog.Lines).Append(opened.DecryptionError!))
+        {
+            Assert.DoesNotContain(wrong, line);
+            Assert.DoesNotContain(TestKeys.TeamPassphrase, line);
+        }
+    }
+
+    [Fact]
     public void Passphrase_comes_from_the_environment_when_no_file_is_configured()
     {
         // The variable is read at import time; other tests configure a file, so they are not affected.

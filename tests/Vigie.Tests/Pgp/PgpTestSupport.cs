@@ -7,6 +7,20 @@ using Vigie.Features.Pgp;
 
 namespace Vigie.Tests.Pgp;
 
+/// <summary>Keeps every log line written through it (to check that secrets never reach the logs).</summary>
+internal sealed class ListLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+{
+    public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+        Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
+}
+
 /// <summary>The test-only keys in TestData/pgp (see its README): files, fingerprints, addresses.</summary>
 internal static class TestKeys
 {
@@ -23,11 +37,11 @@ internal static class TestKeys
 
     public static string Mail(string name) => Path.Combine(Dir, "mail", name);
 
-    public static PgpKeyring NewKeyring(string dataDirectory, string? passphraseFile) => new(
+    public static PgpKeyring NewKeyring(string dataDirectory, string? passphraseFile, Microsoft.Extensions.Logging.ILogger<PgpKeyring>? logger = null) => new(
         Options.Create(new VigieOptions { DataDirectory = dataDirectory }),
         Options.Create(new PgpOptions { PassphraseFile = passphraseFile }),
         TimeProvider.System,
-        NullLogger<PgpKeyring>.Instance);
+        logger ?? NullLogger<PgpKeyring>.Instance);
 
     public static IReadOnlyList<PgpKeyInfo> Import(this PgpKeyring keyring, string file, bool secret = false)
     {
