@@ -110,25 +110,30 @@ internal readonly record struct KeyringStamp(long PublicLength, DateTime PublicW
 /// </summary>
 internal sealed class KeyringSnapshot
 {
+    private readonly Lazy<(IReadOnlyDictionary<long, UnlockedKey> Unlocked, IReadOnlyDictionary<long, string> Locked)> _secrets;
+
+    /// <param name="publicRings">Every public ring.</param>
+    /// <param name="secretRings">The team's secret rings, as stored.</param>
+    /// <param name="unlock">Unlocks the secret keys, on first need only: listing keys or importing a
+    /// contact's key never runs the (slow) key derivation, nor needs the passphrase.</param>
+    /// <param name="stamp">The files this snapshot was read from.</param>
     public KeyringSnapshot(
         PgpPublicKeyRingBundle publicRings,
         PgpSecretKeyRingBundle secretRings,
-        IReadOnlyDictionary<long, UnlockedKey> unlocked,
-        IReadOnlyDictionary<long, string> locked,
+        Func<(IReadOnlyDictionary<long, UnlockedKey> Unlocked, IReadOnlyDictionary<long, string> Locked)> unlock,
         KeyringStamp stamp)
     {
         Public = publicRings;
         Secret = secretRings;
-        Unlocked = unlocked;
-        Locked = locked;
+        _secrets = new(unlock, LazyThreadSafetyMode.ExecutionAndPublication);
         Stamp = stamp;
         var secretPrimaries = secretRings.GetKeyRings().Select(r => r.GetPublicKey().KeyId).ToHashSet();
         Keys = [.. publicRings.GetKeyRings().Select(r => KeyFacts.Describe(r, secretPrimaries.Contains(r.GetPublicKey().KeyId)))];
     }
 
-    public static KeyringSnapshot Empty { get; } = new(
+    public static KeyringSnapshot Empty(KeyringStamp stamp) => new(
         new PgpPublicKeyRingBundle(Array.Empty<PgpPublicKeyRing>()), new PgpSecretKeyRingBundle(Array.Empty<PgpSecretKeyRing>()),
-        new Dictionary<long, UnlockedKey>(), new Dictionary<long, string>(), default);
+        () => (new Dictionary<long, UnlockedKey>(), new Dictionary<long, string>()), stamp);
 
     /// <summary>Every public key ring: contacts' keys and the public halves of the team's keys.</summary>
     public PgpPublicKeyRingBundle Public { get; }
@@ -137,10 +142,10 @@ internal sealed class KeyringSnapshot
     public PgpSecretKeyRingBundle Secret { get; }
 
     /// <summary>Secret (sub)keys by key id, unlocked.</summary>
-    public IReadOnlyDictionary<long, UnlockedKey> Unlocked { get; }
+    public IReadOnlyDictionary<long, UnlockedKey> Unlocked => _secrets.Value.Unlocked;
 
     /// <summary>Secret (sub)keys that could not be unlocked, by key id, with the reason (never the passphrase).</summary>
-    public IReadOnlyDictionary<long, string> Locked { get; }
+    public IReadOnlyDictionary<long, string> Locked => _secrets.Value.Locked;
 
     public KeyringStamp Stamp { get; }
 

@@ -27,6 +27,9 @@ public sealed class PgpKeyring
     private readonly TimeProvider _time;
     private readonly ILogger<PgpKeyring> _logger;
     private readonly Lock _gate = new();
+
+    // Unlocked secret (sub)keys by fingerprint, kept across snapshots: each key's S2K runs once per process.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, UnlockedKey> _unlocked = new(StringComparer.Ordinal);
     private volatile KeyringSnapshot? _snapshot;
     private long _nextCheck;
 
@@ -70,17 +73,14 @@ public sealed class PgpKeyring
                 {
                     try
                     {
-                        _snapshot = Load(stamp, _snapshot);
+                        _snapshot = Load(stamp);
                     }
                     catch (PgpImportException e)
                     {
                         // Keep working with what was loaded before (or nothing): mail is still stored and
                         // can be reprocessed once the operator fixes the file.
                         _logger.LogError("The OpenPGP keyring in {Directory} cannot be read: {Reason}", KeyringDirectory, e.Message);
-                        _snapshot = _snapshot is null
-                            ? new KeyringSnapshot(KeyringSnapshot.Empty.Public, KeyringSnapshot.Empty.Secret,
-                                KeyringSnapshot.Empty.Unlocked, KeyringSnapshot.Empty.Locked, stamp)
-                            : _snapshot;
+                        _snapshot ??= KeyringSnapshot.Empty(stamp);
                     }
                 }
                 return _snapshot;
@@ -113,7 +113,7 @@ public sealed class PgpKeyring
         }
 
         // Unlock outside the lock: the S2K derivation is slow, and a wrong passphrase must stop the import before any write.
-        var unlocked = new Dictionary<long, UnlockedKey>();
+        var unlocked = new List<UnlockedKey>();
         if (parsed.Secret.Count > 0)
         {
             var passphrase = ReadPassphrase();
@@ -123,7 +123,7 @@ public sealed class PgpKeyring
                 {
                     if (Unlock(key, ring.GetPublicKey(), passphrase, out var reason) is { } u)
                     {
-                        unlocked[key.KeyId] = u;
+                        unlocked.Add(u);
                     }
                     else if (reason is not null)
                     {
@@ -137,7 +137,7 @@ public sealed class PgpKeyring
         {
             using var fileLock = LockFiles();
             var stamp = KeyringStamp.Of(PublicPath, SecretPath);
-            var current = _snapshot is { } s && s.Stamp == stamp ? s : Load(stamp, _snapshot);
+            var current = _snapshot is { } s && s.Stamp == stamp ? s : Load(stamp);
             var pub = current.Public;
             var sec = current.Secret;
             foreach (var ring in parsed.Secret)
@@ -160,14 +160,11 @@ public sealed class PgpKeyring
                 WriteAtomically(SecretPath, sec.GetEncoded(), secret: true);
             }
 
-            var allUnlocked = new Dictionary<long, UnlockedKey>(current.Unlocked);
-            var locked = new Dictionary<long, string>(current.Locked);
-            foreach (var (id, key) in unlocked)
+            foreach (var key in unlocked)
             {
-                allUnlocked[id] = key;
-                locked.Remove(id);
+                _unlocked[key.Fingerprint] = key;
             }
-            var next = new KeyringSnapshot(pub, sec, allUnlocked, locked, KeyringStamp.Of(PublicPath, SecretPath));
+            var next = NewSnapshot(pub, sec, KeyringStamp.Of(PublicPath, SecretPath));
             _snapshot = next;
             Volatile.Write(ref _nextCheck, Environment.TickCount64 + (long)RecheckInterval.TotalMilliseconds);
 
@@ -236,46 +233,77 @@ public sealed class PgpKeyring
         snapshot.Keys.FirstOrDefault(k => k.Fingerprint == KeyFacts.Fingerprint(ring.GetPublicKey()))
         ?? KeyFacts.Describe(ring, hasSecret: false);
 
-    private KeyringSnapshot Load(KeyringStamp stamp, KeyringSnapshot? previous)
+    private KeyringSnapshot Load(KeyringStamp stamp)
     {
         PgpPublicKeyRingBundle pub;
         PgpSecretKeyRingBundle sec;
         try
         {
-            pub = File.Exists(PublicPath) ? new PgpPublicKeyRingBundle(File.ReadAllBytes(PublicPath)) : KeyringSnapshot.Empty.Public;
-            sec = File.Exists(SecretPath) ? new PgpSecretKeyRingBundle(File.ReadAllBytes(SecretPath)) : KeyringSnapshot.Empty.Secret;
+            pub = new PgpPublicKeyRingBundle(File.Exists(PublicPath) ? File.ReadAllBytes(PublicPath) : []);
+            sec = new PgpSecretKeyRingBundle(File.Exists(SecretPath) ? File.ReadAllBytes(SecretPath) : []);
         }
         catch (Exception e) when (e is IOException or PgpException or UnauthorizedAccessException)
         {
             throw new PgpImportException($"The keyring files in {KeyringDirectory} cannot be read ({e.Message}); restore them from a backup or remove them and import the keys again.", e);
         }
+        _logger.LogInformation("OpenPGP keyring loaded from {Directory}: {Public} public key(s), {Secret} secret key(s).",
+            KeyringDirectory, pub.Count, sec.Count);
+        return NewSnapshot(pub, sec, stamp);
+    }
 
+    private KeyringSnapshot NewSnapshot(PgpPublicKeyRingBundle pub, PgpSecretKeyRingBundle sec, KeyringStamp stamp) =>
+        new(pub, sec, () => UnlockAll(sec), stamp);
+
+    /// <summary>
+    /// Unlocks every secret (sub)key of the bundle, reusing keys unlocked before. Never throws: a key
+    /// that cannot be unlocked is listed with the reason, which decryption failures then report.
+    /// </summary>
+    private (IReadOnlyDictionary<long, UnlockedKey>, IReadOnlyDictionary<long, string>) UnlockAll(PgpSecretKeyRingBundle sec)
+    {
         var unlocked = new Dictionary<long, UnlockedKey>();
         var locked = new Dictionary<long, string>();
         char[]? passphrase = null;
-        foreach (var (ring, key) in sec.GetKeyRings().SelectMany(r => r.GetSecretKeys().Select(k => (r, k))))
+        string? passphraseProblem = null;
+        foreach (var ring in sec.GetKeyRings())
         {
-            // Keys already unlocked stay unlocked: a reload never re-runs the key derivation for them.
-            if (previous?.Unlocked.TryGetValue(key.KeyId, out var known) == true
-                && known.Fingerprint == Convert.ToHexString(key.PublicKey.GetFingerprint()))
+            foreach (var key in ring.GetSecretKeys())
             {
-                unlocked[key.KeyId] = known;
-                continue;
-            }
-            passphrase ??= ReadPassphrase();
-            if (Unlock(key, ring.GetPublicKey(), passphrase, out var reason) is { } u)
-            {
-                unlocked[key.KeyId] = u;
-            }
-            else if (reason is not null)
-            {
-                locked[key.KeyId] = reason;
-                _logger.LogWarning("{Reason} Mail encrypted to this key cannot be decrypted.", reason);
+                if (_unlocked.TryGetValue(Convert.ToHexString(key.PublicKey.GetFingerprint()), out var known))
+                {
+                    unlocked[key.KeyId] = known;
+                    continue;
+                }
+                if (passphrase is null && passphraseProblem is null)
+                {
+                    try
+                    {
+                        passphrase = ReadPassphrase();
+                    }
+                    catch (PgpImportException e)
+                    {
+                        passphraseProblem = e.Message;
+                    }
+                }
+                string? reason = passphraseProblem;
+                if (passphrase is not null && Unlock(key, ring.GetPublicKey(), passphrase, out reason) is { } u)
+                {
+                    unlocked[key.KeyId] = _unlocked.GetOrAdd(u.Fingerprint, u);
+                }
+                else if (reason is not null)
+                {
+                    locked[key.KeyId] = reason;
+                }
             }
         }
-        _logger.LogInformation("OpenPGP keyring loaded from {Directory}: {Public} public key(s), {Secret} secret key(s), {Unlocked} secret (sub)key(s) unlocked.",
-            KeyringDirectory, pub.Count, sec.Count, unlocked.Count);
-        return new KeyringSnapshot(pub, sec, unlocked, locked, stamp);
+        foreach (var reason in locked.Values.Distinct())
+        {
+            _logger.LogWarning("{Reason} Mail encrypted to this key cannot be decrypted.", reason);
+        }
+        if (unlocked.Count > 0)
+        {
+            _logger.LogInformation("OpenPGP: {Count} secret (sub)key(s) of the team unlocked.", unlocked.Count);
+        }
+        return (unlocked, locked);
     }
 
     /// <summary>
