@@ -103,6 +103,23 @@ public sealed class PgpKeyringTests : IDisposable
     }
 
     [Fact]
+    public void Listing_and_importing_contact_keys_never_unlock_the_team_keys()
+    {
+        TestKeys.NewKeyring(_dir, TestKeys.File("team.passphrase")).Import("team.sec.asc", secret: true);
+
+        // An operator without the passphrase adds a contact's key.
+        var log = new ListLogger<PgpKeyring>();
+        var keyring = TestKeys.NewKeyring(_dir, WritePassphrase("not-the-passphrase"), log);
+        Assert.Single(keyring.Import("alice.pub.asc"));
+        Assert.Equal(2, keyring.List().Count);
+        Assert.DoesNotContain(log.Lines, l => l.Contains("passphrase", StringComparison.OrdinalIgnoreCase));
+
+        // Only a use of the secret key tries to unlock it.
+        Assert.Null(keyring.FindTeamSigningKey("cert@csirt.test"));
+        Assert.Contains(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("passphrase does not unlock", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Passphrase_comes_from_the_environment_when_no_file_is_configured()
     {
         // The variable is read at import time; other tests configure a file, so they are not affected.
