@@ -14,6 +14,7 @@ public static class BenchProgram
         "extract" => ExtractBench.Run(args[1..]),
         "incidents-list" => await IncidentsListBench.RunAsync(args[1..]),
         "intake" => await IntakeBench.RunAsync(args[1..]),
+        "pgp" => PgpBench.Run(args[1..]),
         _ => await Task.FromResult(RunBenchmarkDotNet(args)),
     };
 

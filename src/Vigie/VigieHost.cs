@@ -10,6 +10,7 @@ using Vigie.Features.Incidents;
 using Vigie.Features.Intake;
 using Vigie.Features.Intake.Answers;
 using Vigie.Features.Lookup;
+using Vigie.Features.Pgp;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
@@ -44,6 +45,7 @@ public static class VigieHost
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Vigie:DataDirectory must not be empty.")
             .ValidateOnStart();
         builder.AddVigieData();
+        builder.AddPgp();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();

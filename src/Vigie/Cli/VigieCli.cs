@@ -3,6 +3,7 @@ using Vigie.Data;
 using Vigie.Features.Constituents;
 using Vigie.Features.Identity;
 using Vigie.Features.Intake;
+using Vigie.Features.Pgp;
 
 namespace Vigie.Cli;
 
@@ -26,6 +27,7 @@ public static class VigieCli
         root.Subcommands.Add(IdentityCommands.TokenCommand());
         root.Subcommands.Add(ConstituentImport.Command());
         root.Subcommands.Add(IntakeCommands.Build());
+        root.Subcommands.Add(PgpCommands.Build());
         return root;
     }
 
