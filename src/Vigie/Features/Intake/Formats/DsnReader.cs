@@ -1,4 +1,5 @@
 using MimeKit;
+using Vigie.Features.Intake.Parsing;
 
 namespace Vigie.Features.Intake.Formats;
 
@@ -41,18 +42,13 @@ internal static class DsnReader
     {
         var problems = new List<string>();
         var records = new List<FormatRecord>();
-        var text = FieldBlock.ReadText(status, problems, "delivery status");
-        if (text is not null)
+        var groups = Groups(status, problems);
+        if (groups is not null)
         {
-            var parsed = FieldBlock.Parse(text);
-            if (parsed.BadLines > 0)
-            {
-                problems.Add($"The delivery status has {parsed.BadLines} line(s) that are not fields.");
-            }
             // A group is a recipient's when it names one; some MTAs forget the blank line after
             // the per-message group, so the first group may be both.
-            var perMessage = FieldBlock.Merge(parsed.Groups.Where(g => !IsRecipient(g)));
-            foreach (var group in parsed.Groups.Where(IsRecipient))
+            var perMessage = FieldBlock.Merge(groups.Where(g => !IsRecipient(g)));
+            foreach (var group in groups.Where(IsRecipient))
             {
                 foreach (var name in s_perMessage)
                 {
@@ -68,13 +64,68 @@ internal static class DsnReader
                 problems.Add("The delivery status names no recipient (RFC 3464 §2.3).");
             }
         }
-        var actions = records.Select(r => r.Fields.TryGetValue("Action", out var a) ? a.Trim().ToLowerInvariant() : "").ToHashSet();
+        var actions = records.Select(r => Action(r.Fields)).ToHashSet();
         var subtype = s_actions.FirstOrDefault(actions.Contains);
         if (subtype is null && records.Count > 0)
         {
-            problems.Add("No recipient has a known Action (failed, delayed, delivered, relayed, expanded).");
+            problems.Add("No recipient has a known Action (failed, delayed, delivered, relayed, expanded) or Status.");
         }
         return new RecognizedFormat("dsn", subtype, records, ReportParts.OriginalMessageId(report), problems);
+    }
+
+    private static List<Dictionary<string, string>>? Groups(MimePart status, List<string> problems)
+    {
+        if (status is MessageDeliveryStatus mimeKit && status.Content?.Stream is { CanSeek: true, Length: <= ParsingLimits.MaxStructuredPartBytes })
+        {
+            try
+            {
+                // MimeKit's own reader also undoes an Office 365 bug (recipient groups sent base64
+                // encoded inside the status part).
+                return mimeKit.StatusGroups.Select(ToFields).ToList();
+            }
+            catch (FormatException)
+            {
+                // Read it line by line below.
+            }
+        }
+        var text = FieldBlock.ReadText(status, problems, "delivery status");
+        if (text is null)
+        {
+            return null;
+        }
+        var parsed = FieldBlock.Parse(text);
+        if (parsed.BadLines > 0)
+        {
+            problems.Add($"The delivery status has {parsed.BadLines} line(s) that are not fields.");
+        }
+        return parsed.Groups;
+    }
+
+    private static Dictionary<string, string> ToFields(HeaderList headers)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in headers.Take(ParsingLimits.MaxFieldsPerRecord))
+        {
+            var value = header.Value.Trim();
+            fields[header.Field] = fields.TryGetValue(header.Field, out var previous) ? FieldBlock.Clip(previous + "\n" + value) : FieldBlock.Clip(value);
+        }
+        return fields;
+    }
+
+    /// <summary>The Action, or what the Status class says when Action is missing (RFC 3463 §3.1: 2 success, 4 transient, 5 permanent).</summary>
+    private static string Action(IReadOnlyDictionary<string, string> fields)
+    {
+        if (fields.TryGetValue("Action", out var action) && action.Trim().Length > 0)
+        {
+            return action.Trim().ToLowerInvariant();
+        }
+        return fields.TryGetValue("Status", out var status) ? status.Trim() switch
+        {
+            ['5', ..] => "failed",
+            ['4', ..] => "delayed",
+            ['2', ..] => "delivered",
+            _ => "",
+        } : "";
     }
 
     private static bool IsRecipient(Dictionary<string, string> group) =>

@@ -119,14 +119,14 @@ internal static partial class ShadowserverReader
 
     private static bool Decompressible(string name, long size, long compressed, State state)
     {
-        if (size > ParsingLimits.MaxCsvBytes)
-        {
-            state.Problems.Add($"\"{name}\" declares {MailParsing.Megabytes(size)} uncompressed, over {MailParsing.Megabytes(ParsingLimits.MaxCsvBytes)}; it was not decompressed.");
-            return false;
-        }
         if (size >= 0 && ArchiveLister.LooksLikeBomb(size, compressed))
         {
             state.Problems.Add($"\"{name}\" looks like a zip bomb; it was not decompressed.");
+            return false;
+        }
+        if (size > ParsingLimits.MaxCsvBytes)
+        {
+            state.Problems.Add($"\"{name}\" declares {MailParsing.Megabytes(size)} uncompressed, over {MailParsing.Megabytes(ParsingLimits.MaxCsvBytes)}; it was not decompressed.");
             return false;
         }
         return true;

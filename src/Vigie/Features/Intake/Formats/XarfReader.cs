@@ -45,7 +45,10 @@ internal static class XarfReader
                 continue;
             }
             var text = FieldBlock.ReadText(part, problems, "X-ARF JSON report");
-            if (text is null || ReadJson(text, problems) is not { } report)
+            // Broken JSON is only worth a problem when it was meant to be a report.
+            var meant = header || (text?.Contains("xarf", StringComparison.OrdinalIgnoreCase) ?? false)
+                || (text?.Contains("ReporterInfo", StringComparison.Ordinal) ?? false);
+            if (text is null || ReadJson(text, meant ? problems : []) is not { } report)
             {
                 continue;
             }
@@ -58,6 +61,10 @@ internal static class XarfReader
         }
         if (!header)
         {
+            foreach (var problem in problems)
+            {
+                unusable.Add(problem);
+            }
             return null;
         }
 

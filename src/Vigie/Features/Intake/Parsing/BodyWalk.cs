@@ -214,8 +214,12 @@ internal sealed class BodyWalk
         }
         try
         {
-            var (safe, text) = HtmlBody.Sanitize(html);
+            var (safe, text, problem) = HtmlBody.Read(html);
             SanitizedHtml ??= safe;
+            if (problem is not null)
+            {
+                Problems.Add(problem);
+            }
             if (htmlText)
             {
                 AddText(text);
@@ -284,7 +288,7 @@ internal sealed class BodyWalk
             Problems.Add($"The readable text is longer than {MailParsing.Count(ParsingLimits.MaxTextChars)} characters; the rest was cut.");
         }
         // PostgreSQL text cannot hold NUL, and no reader needs it.
-        _text.Append(text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "", StringComparison.Ordinal) : text.TrimEnd());
+        _text.Append((text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "", StringComparison.Ordinal) : text).TrimEnd());
     }
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];

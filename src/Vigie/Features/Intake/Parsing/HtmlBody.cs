@@ -1,6 +1,7 @@
 using System.Text;
 using AngleSharp.Dom;
 using Ganss.Xss;
+using MimeKit.Text;
 
 namespace Vigie.Features.Intake.Parsing;
 
@@ -80,18 +81,117 @@ internal static class HtmlBody
             : null;
     }
 
-    /// <summary>Sanitises <paramref name="html"/>; returns the safe body markup and its readable text.</summary>
-    public static (string Html, string Text) Sanitize(string html)
+    /// <summary>Element nesting above which the HTML is not given to the DOM parser. Browsers stop
+    /// at the same depth (Blink's HTML parser caps the tree at 512), and AngleSharp slows down
+    /// sharply on deep trees: 32,000 nested divs take seconds, 300,000 minutes.</summary>
+    public const int MaxNesting = 512;
+
+    /// <summary>Elements above which the HTML is not given to the DOM parser: AngleSharp serialises
+    /// siblings in quadratic time (100,000 paragraphs: 8 s). Large newsletters have a few thousand.</summary>
+    public const int MaxElements = 10_000;
+
+    /// <summary>
+    /// Sanitises <paramref name="html"/>; returns the safe body markup and its readable text. HTML nested
+    /// deeper than <see cref="MaxNesting"/> or with more than <see cref="MaxElements"/> elements gets no
+    /// markup (null), its text from a tokenizer, and a problem.
+    /// </summary>
+    public static (string? Html, string Text, string? Problem) Read(string html)
     {
+        var (depth, elements) = Shape(html);
+        if (depth > MaxNesting)
+        {
+            return (null, TextOnly(html), $"An HTML body nests elements deeper than {MaxNesting} levels; only its text is shown.");
+        }
+        if (elements > MaxElements)
+        {
+            return (null, TextOnly(html), $"An HTML body has more than {MailParsing.Count(MaxElements)} elements; only its text is shown.");
+        }
         var document = s_sanitizer.SanitizeDom(html);
         var body = document.Body;
         if (body is null)
         {
-            return ("", "");
+            return ("", "", null);
         }
         var text = new StringBuilder(html.Length / 2);
         AppendText(body, text, preformatted: false);
-        return (body.InnerHtml, Tidy(text));
+        return (body.InnerHtml, Tidy(text), null);
+    }
+
+    // Tags whose end tag is optional (a new one closes the previous) and void tags do not nest.
+    private static readonly HashSet<HtmlTagId> s_flat =
+    [
+        HtmlTagId.P, HtmlTagId.LI, HtmlTagId.DT, HtmlTagId.DD, HtmlTagId.TR, HtmlTagId.TD, HtmlTagId.TH,
+        HtmlTagId.Option, HtmlTagId.OptGroup, HtmlTagId.THead, HtmlTagId.TBody, HtmlTagId.Tfoot,
+        HtmlTagId.ColGroup, HtmlTagId.RP, HtmlTagId.RT, HtmlTagId.Html, HtmlTagId.Head, HtmlTagId.Body,
+    ];
+
+    /// <summary>How deep the elements nest and how many there are, from a linear tokenizer pass;
+    /// stops counting past the limits.</summary>
+    internal static (int Depth, int Elements) Shape(string html)
+    {
+        var tokenizer = new HtmlTokenizer(new StringReader(html));
+        var depth = 0;
+        var max = 0;
+        var elements = 0;
+        while (tokenizer.ReadNextToken(out var token))
+        {
+            if (token is not HtmlTagToken { IsEndTag: var end } tag)
+            {
+                continue;
+            }
+            if (!end && ++elements > MaxElements)
+            {
+                break;
+            }
+            if (tag.IsEmptyElement || tag.Id.IsEmptyElement() || s_flat.Contains(tag.Id))
+            {
+                continue;
+            }
+            if (end)
+            {
+                depth = Math.Max(0, depth - 1);
+            }
+            else if (++depth > max && (max = depth) > MaxNesting)
+            {
+                break;
+            }
+        }
+        return (max, elements);
+    }
+
+    /// <summary>The text of HTML without building a tree: character data outside script, style and title.</summary>
+    private static string TextOnly(string html)
+    {
+        var tokenizer = new HtmlTokenizer(new StringReader(html));
+        var text = new StringBuilder(html.Length / 4);
+        string? skipUntil = null;
+        while (tokenizer.ReadNextToken(out var token))
+        {
+            switch (token)
+            {
+                case HtmlScriptDataToken:
+                    break;
+                case HtmlDataToken data when skipUntil is null:
+                    AppendRun(data.Data, text, preformatted: false);
+                    break;
+                case HtmlTagToken tag when skipUntil is not null:
+                    if (tag.IsEndTag && tag.Name.Equals(skipUntil, StringComparison.OrdinalIgnoreCase))
+                    {
+                        skipUntil = null;
+                    }
+                    break;
+                case HtmlTagToken tag when !tag.IsEndTag && s_dropWithContent.Contains(tag.Name) && !tag.IsEmptyElement:
+                    skipUntil = tag.Name;
+                    break;
+                case HtmlTagToken tag when tag.Id == HtmlTagId.Br:
+                    text.Append('\n');
+                    break;
+                case HtmlTagToken tag when s_blocks.Contains(tag.Name) || tag.Id is HtmlTagId.TD or HtmlTagId.TH:
+                    NewLine(text);
+                    break;
+            }
+        }
+        return Tidy(text);
     }
 
     private static void AppendText(INode node, StringBuilder text, bool preformatted)

@@ -1,3 +1,4 @@
+using System.Text;
 using MimeKit;
 using Vigie.Data;
 using Vigie.Features.Intake.Formats;
@@ -191,8 +192,23 @@ public sealed class MailContentReader(BlobStore blobs, ILogger<MailContentReader
     private static string TooLarge(long size) =>
         $"The attachment is {MailParsing.Megabytes(size)}, over the limit of {MailParsing.Megabytes(ParsingLimits.MaxAttachmentBytes)}; it was not stored.";
 
-    private static string? Clean(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? null : value.Replace("\0", "", StringComparison.Ordinal).Trim();
+    // NFC: a name typed on macOS arrives decomposed ("a" + U+0308) and would not match the same name typed elsewhere.
+    private static string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        value = value.Replace("\0", "", StringComparison.Ordinal).Trim();
+        try
+        {
+            return value.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return value; // lone surrogates cannot be normalised; the name is still shown
+        }
+    }
 
     /// <summary>Counts what is read through it (the size of a part too large to store).</summary>
     private sealed class CountingStream(Stream inner) : Stream

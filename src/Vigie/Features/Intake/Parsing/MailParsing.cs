@@ -57,7 +57,8 @@ public static class MailParsing
     /// Parses raw bytes. Never throws for bad input: <see cref="ParsedMessage.Message"/> is null and
     /// the reason is in <see cref="ParsedMessage.Problems"/> when it cannot be parsed at all (0 bytes,
     /// no header block…); on success the problems list readable anomalies (missing From, cut MIME depth,
-    /// NUL bytes, truncated multiparts, oversized headers). Only cancellation is thrown.
+    /// NUL bytes, truncated multiparts, oversized headers). Only cancellation and I/O errors of
+    /// <paramref name="raw"/> itself are thrown. The stream is read to its end and not disposed.
     /// </summary>
     public static async Task<ParsedMessage> LoadAsync(Stream raw, CancellationToken ct)
     {
@@ -77,10 +78,11 @@ public static class MailParsing
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException or ObjectDisposedException))
         {
             // MimeKit throws FormatException for input that is not a message; anything else it throws
-            // on hostile bytes is a parser bug we must survive the same way.
+            // on hostile bytes is a parser bug we must survive the same way. I/O failures of the
+            // source stream are not about the message: they go to the caller, who can retry.
             problems.Add(input.BytesRead == 0
                 ? "The message is empty (0 bytes)."
                 : $"The input is not a readable e-mail message: {e.Message}");
