@@ -11,7 +11,9 @@ public static class IntakeSetup
             .Validate(o => o.MaxObservablesPerReport is >= 1 and <= 1_000_000, "Vigie:Intake:MaxObservablesPerReport must be between 1 and 1000000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IntakeSignal>();
-        builder.Services.AddScoped<Parsing.MailContentReader>();
+        // Code-page encodings before any MimeKit use: TNEF's static initialiser fails for good without them.
+        Parsing.MailParsing.EnsureEncodings();
+        builder.Services.AddSingleton<Parsing.MailContentReader>();
         builder.Services.AddScoped<ReportProcessor>();
         builder.Services.AddHostedService<IntakeWorker>();
         return builder;

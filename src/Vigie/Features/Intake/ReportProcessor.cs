@@ -80,6 +80,8 @@ public sealed partial class ReportProcessor(
 
         var content = await contentReader.ReadAsync(message, opened.Body, ct);
         problems.AddRange(content.Problems);
+        problems.AddRange(content.Attachments.Where(a => a.Problem is not null)
+            .Select(a => $"Attachment {a.FileName ?? "without a name"}: {a.Problem}"));
         var format = content.Format;
         if (format is not null)
         {
@@ -136,8 +138,8 @@ public sealed partial class ReportProcessor(
                 _ => SignatureStatus.NotSigned,
             },
             opened.SignatureKind, opened.SignerFingerprint, Clip(opened.SignerEmail, 254), signerContact?.Id,
-            Clip(content.Text, MaxTextLength), content.SanitizedHtml is { Length: <= MaxTextLength } html ? html : null,
-            [.. problems.Distinct()],
+            Clip(content.Text, MaxTextLength), content.SanitizedHtml is { Length: <= MaxTextLength } html ? Clip(html, MaxTextLength) : null,
+            [.. problems.Select(p => Clip(p, 1000)!).Distinct()],
             constituentId, Clip(constituentReason, 500),
             suggestion?.Classification, suggestion?.Type, suggestion?.Rule,
             thread.RelatedOutboundId);
@@ -455,7 +457,12 @@ public sealed partial class ReportProcessor(
         return LanguageGuess.Guess(text);
     }
 
-    private static string? Clip(string? value, int max) => value is null ? null : value.Length > max ? value[..max] : value;
+    // PostgreSQL text cannot hold NUL; what a person reads never needs one (the raw bytes keep it).
+    private static string? Clip(string? value, int max)
+    {
+        var clean = value?.Replace("\0", "", StringComparison.Ordinal);
+        return clean is null ? null : clean.Length > max ? clean[..max] : clean;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId}: automatic answer ({Kind}) queued.")]
     private partial void LogAnswered(Guid reportId, AnswerKind kind);

@@ -69,6 +69,10 @@ public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time,
         }
     }
 
-    private static string? Clip(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? null : value.Length > 998 ? value[..998] : value.Trim();
+    // PostgreSQL text cannot hold NUL, and a header never needs one: it is dropped (the raw bytes keep it).
+    private static string? Clip(string? value)
+    {
+        var clean = value?.Replace("\0", "", StringComparison.Ordinal).Trim();
+        return string.IsNullOrEmpty(clean) ? null : clean.Length > 998 ? clean[..998] : clean;
+    }
 }
