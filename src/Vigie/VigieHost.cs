@@ -8,6 +8,7 @@ using Vigie.Features.Health;
 using Vigie.Features.Identity;
 using Vigie.Features.Incidents;
 using Vigie.Features.Lookup;
+using Vigie.Features.Mail;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
@@ -67,6 +68,7 @@ public static class VigieHost
         builder.Services.AddScoped<ConstituentService>();
         builder.Services.AddScoped<ReportIntake>();
         builder.Services.AddSingleton<ConstituentDirectory>();
+        builder.AddMail();
         return builder;
     }
 
