@@ -87,13 +87,22 @@ public abstract class VigieApp : IAsyncLifetime
             ["Vigie:Database:Provider"] = Provider.ToString(),
             ["Vigie:Database:MigrateOnStart"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Test hosts run side by side: none takes the SMTP port unless its class asks for it.
+            ["Vigie:Smtp:Enabled"] = "false",
         };
         if (ConnectionString is not null)
         {
             settings["Vigie:Database:ConnectionString"] = ConnectionString;
         }
+        foreach (var (key, value) in ExtraSettings())
+        {
+            settings[key] = value;
+        }
         return settings;
     }
+
+    /// <summary>Configuration a fixture adds or overrides (e.g. Vigie:Smtp:Port); applied last.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings() => new Dictionary<string, string>();
 
     public IServiceProvider Services
     {
