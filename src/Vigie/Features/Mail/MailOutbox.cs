@@ -123,30 +123,71 @@ public sealed class MailOutbox(VigieDb db, BlobStore blobs, TimeProvider time, T
     }
 
     /// <summary>
-    /// Header injection guard: a value carrying CR, LF or NUL would let the text after it become new
-    /// headers or a body (RFC 5322 §2.2 forbids bare CR and LF in a header; folding is the
-    /// serialiser's job). Checked on the message and on every MIME part, decoded encoded-words included.
+    /// Header injection guard (RFC 5322 §2.2: a header is one logical line; CR and LF appear only as
+    /// CRLF followed by white space, i.e. folding). MimeKit's string setters already unfold what
+    /// they are given, so the remaining ways in are raw header values (<see cref="Header.SetRawValue"/>),
+    /// display names, and NUL characters (also hidden in encoded-words): each is refused, on the
+    /// message and on every MIME part, rather than silently repaired.
     /// </summary>
     internal static void RejectInjection(MimeMessage message)
     {
         CheckHeaders(message.Headers, "message");
-        using var parts = new MimeIterator(message);
-        while (parts.MoveNext())
+        using (var parts = new MimeIterator(message))
         {
-            CheckHeaders(parts.Current.Headers, $"part {parts.PathSpecifier}");
+            while (parts.MoveNext())
+            {
+                CheckHeaders(parts.Current.Headers, $"part {parts.PathSpecifier}");
+            }
+        }
+        var lists = new[] { message.From, message.ReplyTo, message.To, message.Cc, message.Bcc, message.ResentFrom,
+            message.ResentReplyTo, message.ResentTo, message.ResentCc, message.ResentBcc };
+        var names = lists.SelectMany(l => l).Concat(new[] { message.Sender, message.ResentSender }.OfType<InternetAddress>())
+            .SelectMany(Flatten);
+        foreach (var address in names)
+        {
+            if (HasBreak(address.Name) || (address is MailboxAddress m && HasBreak(m.Address)))
+            {
+                throw new ArgumentException(
+                    $"The address '{address.Name}' contains a line break or a NUL character: refused (header injection).");
+            }
         }
     }
+
+    private static IEnumerable<InternetAddress> Flatten(InternetAddress address) =>
+        address is GroupAddress group ? group.Members.SelectMany(Flatten).Prepend(group) : [address];
+
+    private static bool HasBreak(string? value) => value is not null && value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
 
     private static void CheckHeaders(HeaderList headers, string where)
     {
         foreach (var header in headers)
         {
-            if (header.Value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            if (!IsOneLogicalLine(header.RawValue) || header.Value.Contains('\0', StringComparison.Ordinal))
             {
                 throw new ArgumentException(
                     $"The {header.Field} header of the {where} contains a line break or a NUL character: refused (header injection).");
             }
         }
+    }
+
+    /// <summary>True when every CR/LF in the raw value is folding (followed by SP or HTAB) or the final line end.</summary>
+    private static bool IsOneLogicalLine(ReadOnlySpan<byte> raw)
+    {
+        for (var i = 0; i < raw.Length; i++)
+        {
+            switch (raw[i])
+            {
+                case 0:
+                    return false;
+                case (byte)'\r' when i + 1 >= raw.Length || raw[i + 1] != '\n':
+                    return false; // a bare CR
+                case (byte)'\n' when i + 1 < raw.Length && raw[i + 1] is not ((byte)' ' or (byte)'\t'):
+                    return false; // a new line that is not a continuation
+                default:
+                    break;
+            }
+        }
+        return true;
     }
 
     private static string Normalize(string address, string what) =>
