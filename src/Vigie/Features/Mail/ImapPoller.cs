@@ -27,6 +27,9 @@ public sealed class ImapPoller(
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMinutes(5);
 
+    /// <summary>A message whose intake failed is tried again after this long, even if nothing new arrives.</summary>
+    public static readonly TimeSpan RetryFailed = TimeSpan.FromSeconds(30);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.Mailboxes.Select(m => RunMailboxAsync(m, stoppingToken)));
 
@@ -92,10 +95,11 @@ public sealed class ImapPoller(
         while (!ct.IsCancellationRequested)
         {
             changed = false;
-            await ProcessFolderAsync(client, folder, processed, mailbox, ct);
+            var (_, failed) = await ProcessFolderAsync(client, folder, processed, mailbox, ct);
+            var poll = TimeSpan.FromSeconds(mailbox.PollSeconds);
             if (!UsesIdle(client, mailbox))
             {
-                await Task.Delay(TimeSpan.FromSeconds(mailbox.PollSeconds), time, ct);
+                await Task.Delay(failed > 0 && RetryFailed < poll ? RetryFailed : poll, time, ct);
                 await client.NoOpAsync(ct); // also tells us when the connection is gone
                 continue;
             }
@@ -103,7 +107,7 @@ public sealed class ImapPoller(
             {
                 continue;
             }
-            using (idle = new CancellationTokenSource(s_idleRestart, time))
+            using (idle = new CancellationTokenSource(failed > 0 ? RetryFailed : s_idleRestart, time))
             {
                 await client.IdleAsync(idle.Token, ct);
             }
@@ -115,29 +119,32 @@ public sealed class ImapPoller(
     private static bool UsesIdle(ImapClient client, ImapMailboxOptions mailbox) =>
         mailbox.UseIdle && client.Capabilities.HasFlag(ImapCapabilities.Idle);
 
-    /// <summary>Stores every message of the folder as a report, then moves it out. Returns how many were taken.</summary>
-    internal async Task<int> ProcessFolderAsync(ImapClient client, IMailFolder folder, IMailFolder processed, ImapMailboxOptions mailbox, CancellationToken ct)
+    /// <summary>Stores every message of the folder as a report, then moves it out. Returns how many were taken and how many failed.</summary>
+    internal async Task<(int Taken, int Failed)> ProcessFolderAsync(ImapClient client, IMailFolder folder, IMailFolder processed, ImapMailboxOptions mailbox, CancellationToken ct)
     {
         var uids = await folder.SearchAsync(SearchQuery.NotDeleted, ct);
         var taken = 0;
+        var failed = 0;
         var recipient = EmailAddress.TryNormalize(mailbox.Address, out var address, out _) ? address : null;
         foreach (var uid in uids)
         {
-            try
+            // BODY.PEEK[]: the raw message exactly as the server holds it, without setting \Seen. MailKit
+            // reads it whole, so a network failure ends here (and the session), never inside intake.
+            await using (var raw = await folder.GetStreamAsync(uid, ct))
             {
-                await using (var scope = scopes.CreateAsyncScope())
+                try
                 {
+                    await using var scope = scopes.CreateAsyncScope();
                     var intake = scope.ServiceProvider.GetRequiredService<ReportIntake>();
-                    // BODY.PEEK[]: the raw message exactly as the server holds it, without setting \Seen.
-                    await using var raw = await folder.GetStreamAsync(uid, ct);
                     await intake.AcceptAsync(raw, ReportSource.Imap, "imap:" + mailbox.Name, recipient, ct);
                 }
-            }
-            catch (Exception e) when (e is not OperationCanceledException && e is not IOException && e is not ImapProtocolException)
-            {
-                // Intake refused or failed: the message stays in the folder and is taken again next time.
-                logger.LogError(e, "IMAP {Mailbox}: message {Uid} could not be stored; left in {Folder}", mailbox.Name, uid, mailbox.Folder);
-                continue;
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // Intake failed (disk, database): the message stays in the folder and is taken again later.
+                    logger.LogError(e, "IMAP {Mailbox}: message {Uid} could not be stored; left in {Folder}", mailbox.Name, uid, mailbox.Folder);
+                    failed++;
+                    continue;
+                }
             }
             await MoveAsync(client, folder, uid, processed, mailbox, ct);
             taken++;
@@ -146,7 +153,7 @@ public sealed class ImapPoller(
         {
             logger.LogInformation("IMAP {Mailbox}: {Count} message(s) stored and moved to {Processed}", mailbox.Name, taken, mailbox.ProcessedFolder);
         }
-        return taken;
+        return (taken, failed);
     }
 
     private static async Task MoveAsync(ImapClient client, IMailFolder folder, UniqueId uid, IMailFolder processed, ImapMailboxOptions mailbox, CancellationToken ct)
