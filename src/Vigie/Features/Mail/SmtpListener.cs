@@ -100,22 +100,24 @@ public sealed class SmtpListener(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is null || _running is null)
+        // The host may stop twice (its lifetime, then its owner); only the first stop does anything.
+        var server = Interlocked.Exchange(ref _server, null);
+        if (server is null || _running is null || _abort is null)
         {
             return;
         }
         // Stop accepting, let the sessions in progress finish (a message in DATA gets its answer),
         // and cut them only when the host's shutdown time is up.
-        _server.Shutdown();
+        server.Shutdown();
         try
         {
-            await _server.ShutdownTask.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            await server.ShutdownTask.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             logger.LogWarning("SMTP listener: sessions still open at shutdown were cut");
         }
-        await _abort!.CancelAsync();
+        await _abort.CancelAsync();
         try
         {
             await _running;
@@ -126,7 +128,16 @@ public sealed class SmtpListener(
         LocalEndPoint = null;
     }
 
-    public void Dispose() => _abort?.Dispose();
+    public void Dispose()
+    {
+        // Normally stopped first; if not, stop listening rather than leave the port bound.
+        if (Interlocked.Exchange(ref _server, null) is { } server)
+        {
+            server.Shutdown();
+            _abort?.Cancel();
+        }
+        _abort?.Dispose();
+    }
 
     private static X509Certificate2? LoadCertificate(SmtpListenerOptions o)
     {
