@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using SmtpServer;
-using SmtpServer.Net;
 
 namespace Vigie.Features.Mail;
 
@@ -61,9 +60,7 @@ public sealed class SmtpListener(
             })
             .Build();
 
-        var listeners = new EndpointListenerFactory();
-        var started = new TaskCompletionSource<EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        listeners.EndpointStarted += (_, e) => started.TrySetResult(e.LocalEndPoint);
+        var listeners = new IntakeEndpointListenerFactory();
 
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(listeners);
@@ -77,7 +74,7 @@ public sealed class SmtpListener(
         try
         {
             _running = _server.StartAsync(_abort.Token);
-            var first = await Task.WhenAny(started.Task, _running).WaitAsync(cancellationToken);
+            var first = await Task.WhenAny(listeners.Started, _running).WaitAsync(cancellationToken);
             if (first == _running)
             {
                 await _running;
@@ -93,7 +90,7 @@ public sealed class SmtpListener(
                 "or disable the listener with Vigie:Smtp:Enabled=false.", e);
         }
 
-        LocalEndPoint = (IPEndPoint)await started.Task;
+        LocalEndPoint = await listeners.Started;
         logger.LogInformation("SMTP listener on {Endpoint}{Tls}", LocalEndPoint,
             certificate is null ? "" : " (STARTTLS offered)");
     }
