@@ -184,7 +184,7 @@ public sealed class ImapPollerTests(ImapApp app) : IClassFixture<ImapApp>
 
         await Eventually(async () => (await Dovecot.MessageIdsAsync(app.IncidentUser, ImapApp.Password, "Vigie/Processed")).Contains(report.MessageId!),
             "the move to Vigie/Processed");
-        Assert.Empty(await Dovecot.MessageIdsAsync(app.IncidentUser, ImapApp.Password, "INBOX"));
+        Assert.DoesNotContain(report.MessageId!, await Dovecot.MessageIdsAsync(app.IncidentUser, ImapApp.Password, "INBOX"));
 
         // The next pass takes only the new mail: the first stays one report.
         var second = Sample(Guid.NewGuid().ToString("N"));
@@ -195,7 +195,9 @@ public sealed class ImapPollerTests(ImapApp app) : IClassFixture<ImapApp>
             && ids.Contains(report.MessageId!) && ids.Contains(secondId), "both in Vigie/Processed");
         Assert.Equal(1, await ReportCount(Sha(first)));
         Assert.Equal(1, await ReportCount(Sha(second)));
-        Assert.Empty(await Dovecot.MessageIdsAsync(app.IncidentUser, ImapApp.Password, "INBOX"));
+        var inbox = await Dovecot.MessageIdsAsync(app.IncidentUser, ImapApp.Password, "INBOX");
+        Assert.DoesNotContain(report.MessageId!, inbox);
+        Assert.DoesNotContain(secondId, inbox);
     }
 
     [Fact]
@@ -212,7 +214,7 @@ public sealed class ImapPollerTests(ImapApp app) : IClassFixture<ImapApp>
         Assert.Equal(SmtpApp.General, report.Recipient);
         await Eventually(async () => (await Dovecot.MessageIdsAsync(app.GeneralUser, ImapApp.Password, "Done")).Contains(report.MessageId!),
             "the copy to Done");
-        Assert.Empty(await Dovecot.MessageIdsAsync(app.GeneralUser, ImapApp.Password, "INBOX"));
+        Assert.DoesNotContain(report.MessageId!, await Dovecot.MessageIdsAsync(app.GeneralUser, ImapApp.Password, "INBOX"));
     }
 
     [Fact]
@@ -243,5 +245,21 @@ public sealed class ImapPollerTests(ImapApp app) : IClassFixture<ImapApp>
         await Eventually(async () => await app.ReportBySha(Sha(bytes)) is not null, "the report after the retry", ImapPoller.RetryFailed / 3, app);
         await Eventually(async () => !(await Dovecot.MessageIdsAsync(app.IncidentUser, ImapApp.Password, "INBOX")).Contains($"{tag}@isp.example"),
             "the move out of INBOX");
+    }
+
+    [Fact]
+    public async Task A_message_over_the_intake_limit_stays_in_the_inbox_without_blocking_the_others()
+    {
+        SkipIfMissing();
+        var bigTag = Guid.NewGuid().ToString("N");
+        var line = new string('x', 998) + "\r\n";
+        var big = Sample(bigTag, body: string.Concat(Enumerable.Repeat(line, (int)(Vigie.Features.Reports.ReportsApi.MaxMessageBytes / line.Length) + 10)));
+        await Dovecot.DeliverAsync(app.IncidentUser, big);
+        var small = Sample(Guid.NewGuid().ToString("N"));
+        await Dovecot.DeliverAsync(app.IncidentUser, small);
+
+        await Eventually(async () => await app.ReportBySha(Sha(small)) is not null, "the small message's report");
+        Assert.Null(await app.ReportBySha(Sha(big)));
+        Assert.Contains($"{bigTag}@isp.example", await Dovecot.MessageIdsAsync(app.IncidentUser, ImapApp.Password, "INBOX"));
     }
 }

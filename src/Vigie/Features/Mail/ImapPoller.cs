@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -30,6 +31,9 @@ public sealed class ImapPoller(
     /// <summary>A message whose intake failed is tried again after this long, even if nothing new arrives.</summary>
     public static readonly TimeSpan RetryFailed = TimeSpan.FromSeconds(30);
 
+    // Each mailbox loop adds to it concurrently; warned once per message.
+    private readonly ConcurrentDictionary<(string, UniqueId), bool> _tooLarge = new();
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.Mailboxes.Select(m => RunMailboxAsync(m, stoppingToken)));
 
@@ -37,6 +41,10 @@ public sealed class ImapPoller(
     {
         // Leave the host's start-up alone: the first connection happens off its path.
         await Task.Yield();
+        if (string.IsNullOrWhiteSpace(mailbox.PasswordFile))
+        {
+            logger.LogWarning("IMAP {Mailbox}: the password is in the configuration (Password); prefer PasswordFile", mailbox.Name);
+        }
         var backoff = s_firstBackoff;
         while (!ct.IsCancellationRequested)
         {
@@ -126,8 +134,21 @@ public sealed class ImapPoller(
         var taken = 0;
         var failed = 0;
         var recipient = EmailAddress.TryNormalize(mailbox.Address, out var address, out _) ? address : null;
+        var sizes = uids.Count == 0 ? [] : (await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
+            .ToDictionary(s => s.UniqueId, s => (long)(s.Size ?? 0));
         foreach (var uid in uids)
         {
+            // Intake refuses more than its limit: downloading it again at every pass would only waste
+            // the link. It stays in the folder for a person to deal with.
+            if (sizes.GetValueOrDefault(uid) > ReportsApi.MaxMessageBytes)
+            {
+                if (_tooLarge.TryAdd((mailbox.Name, uid), true))
+                {
+                    logger.LogWarning("IMAP {Mailbox}: message {Uid} is {Size} bytes, over the {Limit}-byte limit; left in {Folder}",
+                        mailbox.Name, uid, sizes[uid], ReportsApi.MaxMessageBytes, mailbox.Folder);
+                }
+                continue;
+            }
             // BODY.PEEK[]: the raw message exactly as the server holds it, without setting \Seen. MailKit
             // reads it whole, so a network failure ends here (and the session), never inside intake.
             await using (var raw = await folder.GetStreamAsync(uid, ct))
