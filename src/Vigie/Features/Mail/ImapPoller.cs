@@ -115,11 +115,17 @@ public sealed class ImapPoller(
             {
                 continue;
             }
-            using (idle = new CancellationTokenSource(failed > 0 ? RetryFailed : s_idleRestart, time))
+            idle = new CancellationTokenSource(failed > 0 ? RetryFailed : s_idleRestart, time);
+            try
             {
                 await client.IdleAsync(idle.Token, ct);
             }
-            idle = null;
+            finally
+            {
+                var done = idle;
+                idle = null;
+                done.Dispose();
+            }
         }
         await client.DisconnectAsync(quit: true, CancellationToken.None);
     }

@@ -97,13 +97,19 @@ public sealed class OutboundMailer(
                 }
 
                 var blobs = scope.ServiceProvider.GetRequiredService<BlobStore>();
+                var claimed = 0;
                 foreach (var message in due)
                 {
                     if (!await ClaimAsync(db, message, now, ct))
                     {
                         continue; // another node took it
                     }
+                    claimed++;
                     await SendOneAsync(client, relay, db, blobs, message, ct);
+                }
+                if (claimed == 0)
+                {
+                    return TimeSpan.FromSeconds(1); // all taken by other nodes: look again shortly, not in a tight loop
                 }
             }
         }

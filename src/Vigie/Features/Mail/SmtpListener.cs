@@ -25,7 +25,9 @@ public sealed class SmtpListener(
 
     private SmtpServer.SmtpServer? _server;
     private Task? _running;
+    private readonly Lock _gate = new();
     private CancellationTokenSource? _abort;
+    private Task? _stopping;
 
     /// <summary>The address and port actually listened on (with port 0, the one the system picked); null when stopped or disabled.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
@@ -83,6 +85,8 @@ public sealed class SmtpListener(
         }
         catch (SocketException e)
         {
+            _server = null;
+            _running = null;
             await _abort.CancelAsync();
             throw new InvalidOperationException(
                 $"The SMTP listener cannot listen on {endpoint}: {e.Message}. " +
@@ -95,16 +99,25 @@ public sealed class SmtpListener(
             certificate is null ? "" : " (STARTTLS offered)");
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops accepting, lets the sessions in progress finish (a message in DATA gets its answer),
+    /// and cuts them after 10 s or when the host's shutdown time is up. The host may call this twice
+    /// (its lifetime, then its owner): both calls wait for the same stop.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host may stop twice (its lifetime, then its owner); only the first stop does anything.
-        var server = Interlocked.Exchange(ref _server, null);
-        if (server is null || _running is null || _abort is null)
+        lock (_gate)
+        {
+            return _stopping ??= StopCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not { } server || _running is null || _abort is null)
         {
             return;
         }
-        // Stop accepting, let the sessions in progress finish (a message in DATA gets its answer),
-        // and cut them only when the host's shutdown time is up.
         server.Shutdown();
         try
         {
@@ -127,13 +140,16 @@ public sealed class SmtpListener(
 
     public void Dispose()
     {
-        // Normally stopped first; if not, stop listening rather than leave the port bound.
-        if (Interlocked.Exchange(ref _server, null) is { } server)
+        lock (_gate)
         {
-            server.Shutdown();
-            _abort?.Cancel();
+            // Normally stopped first; if not, stop listening rather than leave the port bound.
+            // The token source is not disposed: a stop may still be using it, and it holds no timer.
+            if (_stopping is null && _server is not null)
+            {
+                _server.Shutdown();
+                _abort?.Cancel();
+            }
         }
-        _abort?.Dispose();
     }
 
     private static X509Certificate2? LoadCertificate(SmtpListenerOptions o)
