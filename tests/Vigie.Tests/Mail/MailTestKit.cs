@@ -67,13 +67,6 @@ internal static class MailTestKit
         }
         Assert.Fail($"Timed out waiting for: {what}");
     }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>

@@ -218,4 +218,41 @@ public sealed class SmtpStartupTests
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Bad_mail_settings_stop_start_up_naming_each_key()
+    {
+        var data = Directory.CreateTempSubdirectory("vigie-mail-options-").FullName;
+        try
+        {
+            var builder = VigieHost.CreateBuilder([], new Dictionary<string, string?>
+            {
+                ["Vigie:DataDirectory"] = data,
+                ["Vigie:Smtp:Enabled"] = "false",
+                ["Vigie:Smtp:MaxRecipients"] = "0",
+                ["Vigie:Smtp:ExtraAddresses:0"] = "not-an-address",
+                ["Vigie:Imap:Mailboxes:0:Name"] = "incident",
+                ["Vigie:Imap:Mailboxes:0:Security"] = "Tls",
+                ["Vigie:Mail:Relay:Host"] = "relay.example",
+                ["Vigie:Mail:Relay:MaxAttempts"] = "0",
+                ["urls"] = "http://127.0.0.1:0",
+                ["Logging:LogLevel:Default"] = "None",
+            });
+            await using var host = VigieHost.BuildApp(builder);
+            // One failure per options class, all reported together.
+            var error = await Assert.ThrowsAsync<AggregateException>(() => host.StartAsync(Ct));
+            Assert.All(error.InnerExceptions, e => Assert.IsType<Microsoft.Extensions.Options.OptionsValidationException>(e));
+            foreach (var key in new[] { "Vigie:Smtp:MaxRecipients", "Vigie:Smtp:ExtraAddresses:0", "Vigie:Imap:Mailboxes:0:Host",
+                "Vigie:Imap:Mailboxes:0:Security", "Vigie:Imap:Mailboxes:0:Username", "Vigie:Imap:Mailboxes:0:PasswordFile",
+                "Vigie:Imap:Mailboxes:0:Address", "Vigie:Mail:Relay:MaxAttempts" })
+            {
+                Assert.Contains(key, error.Message);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }

@@ -12,37 +12,42 @@ namespace Vigie.Features.Mail;
 /// </summary>
 public sealed class TeamAddresses
 {
-    private readonly HashSet<string> _all = new(StringComparer.Ordinal);
+    private readonly Lazy<(string? Incident, string? General, HashSet<string> All)> _addresses;
 
-    public TeamAddresses(IOptions<TeamProfileOptions> team, IOptions<SmtpListenerOptions> smtp)
-    {
-        Incident = Normalize(team.Value.IncidentEmail);
-        General = Normalize(team.Value.GeneralEmail);
-        foreach (var address in new[] { Incident, General }.Concat(smtp.Value.ExtraAddresses.Select(Normalize)))
+    // Read on first use, not when the host builds its services: a bad setting is then reported by
+    // start-up validation together with every other one.
+    public TeamAddresses(IOptions<TeamProfileOptions> team, IOptions<SmtpListenerOptions> smtp) =>
+        _addresses = new(() =>
         {
-            if (address is not null)
+            var incident = Normalize(team.Value.IncidentEmail);
+            var general = Normalize(team.Value.GeneralEmail);
+            var all = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var address in new[] { incident, general }.Concat(smtp.Value.ExtraAddresses.Select(Normalize)))
             {
-                _all.Add(address);
+                if (address is not null)
+                {
+                    all.Add(address);
+                }
             }
-        }
-    }
+            return (incident, general, all);
+        });
 
     /// <summary>The normalised incident address (RFC 2350 §2.7), if configured.</summary>
-    public string? Incident { get; }
+    public string? Incident => _addresses.Value.Incident;
 
     /// <summary>The normalised general-contact address, if configured.</summary>
-    public string? General { get; }
+    public string? General => _addresses.Value.General;
 
     /// <summary>Every accepted address, normalised.</summary>
-    public IReadOnlyCollection<string> All => _all;
+    public IReadOnlyCollection<string> All => _addresses.Value.All;
 
     /// <summary>The domain of the incident address (Message-IDs, SMTP greeting), or "localhost".</summary>
-    public string Domain => (Incident ?? General ?? _all.FirstOrDefault()) is { } a ? a[(a.LastIndexOf('@') + 1)..] : "localhost";
+    public string Domain => (Incident ?? General ?? All.FirstOrDefault()) is { } a ? a[(a.LastIndexOf('@') + 1)..] : "localhost";
 
     /// <summary>True, with the normalised form, when <paramref name="address"/> is one of the team's.</summary>
     public bool TryMatch(string? address, out string normalized)
     {
-        if (EmailAddress.TryNormalize(address, out normalized, out _) && _all.Contains(normalized))
+        if (EmailAddress.TryNormalize(address, out normalized, out _) && _addresses.Value.All.Contains(normalized))
         {
             return true;
         }
