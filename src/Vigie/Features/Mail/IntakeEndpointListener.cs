@@ -25,7 +25,6 @@ internal sealed class IntakeEndpointListenerFactory : IEndpointListenerFactory
     public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
     {
         var listener = new TcpListener(endpointDefinition.Endpoint);
-        listener.Server.NoDelay = true;
         listener.Start();
         _started.TrySetResult((IPEndPoint)listener.LocalEndpoint);
         return new Listener(listener);
@@ -35,7 +34,21 @@ internal sealed class IntakeEndpointListenerFactory : IEndpointListenerFactory
     {
         public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
         {
-            var client = await listener.AcceptTcpClientAsync(cancellationToken);
+            TcpClient client;
+            while (true)
+            {
+                try
+                {
+                    client = await listener.AcceptTcpClientAsync(cancellationToken);
+                    break;
+                }
+                catch (SocketException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // A failed accept (a connection reset before it was taken, no file descriptor
+                    // left) must not end the listener: wait a moment and accept the next one.
+                    await Task.Delay(100, cancellationToken);
+                }
+            }
             client.NoDelay = true;
             context.Properties[EndpointListener.LocalEndPointKey] = listener.LocalEndpoint;
             context.Properties[EndpointListener.RemoteEndPointKey] = client.Client.RemoteEndPoint!;
