@@ -331,7 +331,7 @@ internal sealed class PgpSetup
     public MimeEntity SignAndEncrypt(MimeEntity body, string _)
     {
         var ctx = _contexts.Value!;
-        return MultipartEncrypted.SignAndEncrypt(ctx, new MailboxAddress("Reporter", Reporter), MimeKit.Cryptography.DigestAlgorithm.Sha256,
+        return MimeKit.Cryptography.MultipartEncrypted.SignAndEncrypt(ctx, new MailboxAddress("Reporter", Reporter), MimeKit.Cryptography.DigestAlgorithm.Sha256,
             [new MailboxAddress("Team", Team)], body);
     }
 

@@ -11,6 +11,7 @@ using Vigie.Features.Intake;
 using Vigie.Features.Intake.Answers;
 using Vigie.Features.Lookup;
 using Vigie.Features.Pgp;
+using Vigie.Features.Mail;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
@@ -73,6 +74,7 @@ public static class VigieHost
         builder.Services.AddSingleton<ConstituentDirectory>();
         builder.AddIntake();
         builder.AddAnswers();
+        builder.AddMail();
         return builder;
     }
 

@@ -40,6 +40,8 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<Features.Mail.OutboundMessage> OutboundMessages => Set<Features.Mail.OutboundMessage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
 
@@ -65,5 +67,7 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<SignatureStatus>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<UserRole>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<TokenScope>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Features.Mail.OutboundStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Features.Mail.OutboundKind>().HaveConversion<string>().HaveMaxLength(16);
     }
 }

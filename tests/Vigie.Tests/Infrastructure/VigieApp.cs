@@ -39,7 +39,7 @@ public abstract class VigieApp : IAsyncLifetime
 
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not initialised.");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         if (Provider == Provider.Postgres)
         {
@@ -87,13 +87,22 @@ public abstract class VigieApp : IAsyncLifetime
             ["Vigie:Database:Provider"] = Provider.ToString(),
             ["Vigie:Database:MigrateOnStart"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Test hosts run side by side: none takes the SMTP port unless its class asks for it.
+            ["Vigie:Smtp:Enabled"] = "false",
         };
         if (ConnectionString is not null)
         {
             settings["Vigie:Database:ConnectionString"] = ConnectionString;
         }
+        foreach (var (key, value) in ExtraSettings())
+        {
+            settings[key] = value;
+        }
         return settings;
     }
+
+    /// <summary>Configuration a fixture adds or overrides (e.g. Vigie:Smtp:Port); applied last.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings() => new Dictionary<string, string>();
 
     public IServiceProvider Services
     {
@@ -159,7 +168,7 @@ public abstract class VigieApp : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null)
         {

@@ -107,7 +107,7 @@ public sealed class FormatRecognizerTests : IDisposable
             Text("A complaint about 192.0.2.50."),
             new MimePart("message", "feedback-report") { Content = new MimeContent(new MemoryStream(Ascii("User-Agent: test/1\nVersion: 1\nSource-IP: 192.0.2.50\n"))) },
         };
-        var (_, content) = await _kit.ReadAsync(Mail(report));
+        var (_, content) = await _kit.ReadAsync(MailWith(report));
         Assert.NotNull(content.Format);
         Assert.Equal("arf", content.Format.Name);
         Assert.Null(content.Format.Subtype);
@@ -178,7 +178,7 @@ public sealed class FormatRecognizerTests : IDisposable
     public async Task Xarf_json_reports_are_xarf(string file, string subtype, string key, string value)
     {
         var json = await File.ReadAllBytesAsync(PathOf(file), Ct);
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("An abuse report in XARF format is attached."), Attachment("application/json", "xarf.json", json))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("An abuse report in XARF format is attached."), Attachment("application/json", "xarf.json", json))));
 
         Assert.NotNull(content.Format);
         Assert.Equal("xarf", content.Format.Name);
@@ -190,7 +190,7 @@ public sealed class FormatRecognizerTests : IDisposable
     public async Task Xarf_json_keeps_nested_values_flattened()
     {
         var json = await File.ReadAllBytesAsync(PathOf("xarf-spec-v4/v4/connection-ddos.json"), Ct);
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Report."), Attachment("application/json", "report.json", json))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Report."), Attachment("application/json", "report.json", json))));
         var fields = content.Format!.Records[0].Fields;
         Assert.Equal("DDoS Protection Service", fields["reporter.org"]);
         Assert.Equal("attack:syn_flood", fields["tags[0]"]);
@@ -202,7 +202,7 @@ public sealed class FormatRecognizerTests : IDisposable
     public async Task Broken_json_gives_no_format_and_a_reason()
     {
         var json = await File.ReadAllBytesAsync(PathOf("xarf-python/invalid_json.json"), Ct);
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Report."), Attachment("application/json", "xarf.json", json))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Report."), Attachment("application/json", "xarf.json", json))));
         Assert.Null(content.Format);
         Assert.Contains(content.Problems, p => p.StartsWith("A JSON part is not valid JSON:", StringComparison.Ordinal));
     }
@@ -216,7 +216,7 @@ public sealed class FormatRecognizerTests : IDisposable
             var refs = string.Join(",", Enumerable.Repeat($"*{(char)('a' + i)}", 9));
             yaml.Append($"{(char)('b' + i)}: &{(char)('b' + i)} [{refs}]\n");
         }
-        var message = Mail(Mixed(Text("Human part."), new TextPart("plain") { Text = yaml.ToString(), FileName = "report.txt" }));
+        var message = MailWith(Mixed(Text("Human part."), new TextPart("plain") { Text = yaml.ToString(), FileName = "report.txt" }));
         message.Headers.Add("X-XARF", "PLAIN");
 
         var (_, content) = await _kit.ReadAsync(message);
@@ -288,7 +288,7 @@ public sealed class FormatRecognizerTests : IDisposable
         };
         foreach (var attachment in forms)
         {
-            var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Shadowserver report."), attachment), $"[CSIRT] Shadowserver {report} Report: 2026-01-04"));
+            var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Shadowserver report."), attachment), $"[CSIRT] Shadowserver {report} Report: 2026-01-04"));
             var format = content.Format;
             Assert.NotNull(format);
             Assert.Equal("shadowserver", format.Name);
@@ -306,7 +306,7 @@ public sealed class FormatRecognizerTests : IDisposable
     public async Task The_report_type_comes_from_the_subject_when_the_file_name_has_none()
     {
         var csv = Encoding.ASCII.GetBytes("\"timestamp\",\"ip\",\"port\"\n\"2026-01-04 10:00:00\",\"192.0.2.10\",3389\n");
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Report."), Attachment("text/csv", "report.csv", csv)), "[SAMPLE] Shadowserver scan_rdp-sample Report: 2026-01-04"));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Report."), Attachment("text/csv", "report.csv", csv)), "[SAMPLE] Shadowserver scan_rdp-sample Report: 2026-01-04"));
         Assert.Equal("scan_rdp", content.Format!.Subtype);
         Assert.Equal("192.0.2.10", content.Format.Records[0].Fields["ip"]);
     }
@@ -319,7 +319,7 @@ public sealed class FormatRecognizerTests : IDisposable
         {
             csv.Append("2026-01-04 10:00:00,192.0.2.").Append(i % 250).Append(",22\n");
         }
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Big."), Attachment("text/csv", "2026-01-04-scan_ssh-big.csv", Encoding.ASCII.GetBytes(csv.ToString())))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Big."), Attachment("text/csv", "2026-01-04-scan_ssh-big.csv", Encoding.ASCII.GetBytes(csv.ToString())))));
         Assert.Equal(100_000, content.Format!.Records.Count);
         Assert.Contains("The CSV has more than 100,000 rows; only the first 100,000 were read.", content.Format.Problems);
     }
@@ -328,7 +328,7 @@ public sealed class FormatRecognizerTests : IDisposable
     public async Task A_csv_without_a_shadowserver_header_is_not_recognised()
     {
         var csv = Encoding.ASCII.GetBytes("name,amount\nalice,3\n");
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Invoice."), Attachment("text/csv", "invoice.csv", csv))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Invoice."), Attachment("text/csv", "invoice.csv", csv))));
         Assert.Null(content.Format);
     }
 

@@ -31,7 +31,7 @@ public sealed class MailContentReaderTests : IDisposable
                 """,
         };
 
-        var (_, content) = await _kit.ReadAsync(Mail(html));
+        var (_, content) = await _kit.ReadAsync(MailWith(html));
 
         Assert.NotNull(content.SanitizedHtml);
         Assert.DoesNotContain("<script", content.SanitizedHtml, StringComparison.OrdinalIgnoreCase);
@@ -61,7 +61,7 @@ public sealed class MailContentReaderTests : IDisposable
         // AngleSharp slows down sharply on such trees; the tokenizer reads them in linear time.
         var html = new TextPart("html") { Text = $"<style>p {{ }}</style>{string.Concat(Enumerable.Repeat(tag, count))}report 192.0.2.77<script>x()</script>" };
 
-        var (_, content) = await _kit.ReadAsync(Mail(html));
+        var (_, content) = await _kit.ReadAsync(MailWith(html));
 
         Assert.Null(content.SanitizedHtml);
         Assert.EndsWith("report 192.0.2.77", content.Text, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class MailContentReaderTests : IDisposable
             Text("The plain version: 203.0.113.5"),
             new TextPart("html") { Text = "<p>The <b>HTML</b> version</p>" },
         };
-        var (_, content) = await _kit.ReadAsync(Mail(alternative));
+        var (_, content) = await _kit.ReadAsync(MailWith(alternative));
         Assert.Equal("The plain version: 203.0.113.5", content.Text);
         Assert.Equal("<p>The <b>HTML</b> version</p>", content.SanitizedHtml);
     }
@@ -185,7 +185,7 @@ public sealed class MailContentReaderTests : IDisposable
         var tnef = await File.ReadAllBytesAsync(PathOf($"mimekit/tnef/{sample}.tnef"), Ct);
         var expected = (await File.ReadAllLinesAsync(PathOf($"mimekit/tnef/{sample}.list"), Ct)).Where(l => l.Length > 0).ToList();
 
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("See the attached files."), Attachment("application/ms-tnef", "winmail.dat", tnef))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("See the attached files."), Attachment("application/ms-tnef", "winmail.dat", tnef))));
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(tnef)), content.Attachments[0].Sha256);
         var extracted = content.Attachments.Skip(1).ToList();
@@ -217,7 +217,7 @@ public sealed class MailContentReaderTests : IDisposable
         // 200 MB of zeros deflate to about 200 KB: written through the entry stream, never held.
         var bomb = Zip(("2026-01-04-scan_rdp-bomb-asn.csv", 200L * 1024 * 1024));
         Assert.True(bomb.Length < 1024 * 1024);
-        var raw = Bytes(Mail(Mixed(Text("Report attached."), Attachment("application/zip", "2026-01-04-scan_rdp-bomb-asn.csv.zip", bomb))));
+        var raw = Bytes(MailWith(Mixed(Text("Report attached."), Attachment("application/zip", "2026-01-04-scan_rdp-bomb-asn.csv.zip", bomb))));
 
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var (_, content) = await _kit.ReadAsync(raw);
@@ -242,7 +242,7 @@ public sealed class MailContentReaderTests : IDisposable
         {
             WriteZeros(gzip, 150L * 1024 * 1024);
         }
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Logs."), Attachment("application/gzip", "access.log.gz", buffer.ToArray()))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Logs."), Attachment("application/gzip", "access.log.gz", buffer.ToArray()))));
 
         var gz = Assert.Single(content.Attachments);
         Assert.StartsWith("Possible zip bomb:", gz.Problem, StringComparison.Ordinal);
@@ -256,7 +256,7 @@ public sealed class MailContentReaderTests : IDisposable
         var inner = ZipWith(("a.txt", new byte[100]), ("b/c.txt", new byte[200]), ("innermost.zip", innermost));
         var outer = ZipWith(("notes.txt", Encoding.ASCII.GetBytes("hello")), ("inner.zip", inner));
 
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Sample."), Attachment("application/zip", "sample.zip", outer))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Sample."), Attachment("application/zip", "sample.zip", outer))));
 
         var zip = Assert.Single(content.Attachments);
         Assert.Null(zip.Problem);
@@ -280,7 +280,7 @@ public sealed class MailContentReaderTests : IDisposable
         }
         byte[] sevenZip = [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0, 4, 1, 2, 3, 4];
 
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Logs."),
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Logs."),
             Attachment("application/octet-stream", "logs.tgz", buffer.ToArray()),
             Attachment("application/octet-stream", "payload.7z", sevenZip))));
 
@@ -295,7 +295,7 @@ public sealed class MailContentReaderTests : IDisposable
         var big = new byte[30 * 1024 * 1024];
         new Random(42).NextBytes(big);
 
-        var (_, content) = await _kit.ReadAsync(Mail(Mixed(Text("Memory dump attached."), Attachment("application/octet-stream", "memory.dmp", big))));
+        var (_, content) = await _kit.ReadAsync(MailWith(Mixed(Text("Memory dump attached."), Attachment("application/octet-stream", "memory.dmp", big))));
 
         var dump = Assert.Single(content.Attachments);
         Assert.Equal("memory.dmp", dump.FileName);

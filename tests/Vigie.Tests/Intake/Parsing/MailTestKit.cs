@@ -61,7 +61,7 @@ public sealed class MailTestKit : IDisposable
     }
 
     /// <summary>A plausible report mail: From, To, Subject, Date, Message-ID, and the given body.</summary>
-    public static MimeMessage Mail(MimeEntity body, string subject = "Report")
+    public static MimeMessage MailWith(MimeEntity body, string subject = "Report")
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Reporter", "reporter@reports.example"));

@@ -382,10 +382,6 @@ namespace Vigie.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Recipient")
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
-
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)

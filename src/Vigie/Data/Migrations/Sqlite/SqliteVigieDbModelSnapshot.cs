@@ -377,10 +377,6 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Recipient")
-                        .HasMaxLength(254)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
