@@ -14,11 +14,16 @@ try
     }
     return await VigieCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (e is OptionsValidationException || e is AggregateException { InnerExceptions: var all } && all.All(x => x is OptionsValidationException))
 {
-    await Console.Error.WriteLineAsync(e.OptionsType == typeof(TeamProfileOptions)
-        ? TeamProfileSetup.Describe(e)
-        : "Invalid configuration:\n - " + string.Join("\n - ", e.Failures));
+    // Several option groups can fail at once (start-up validation aggregates them): say every one.
+    var failures = e is AggregateException aggregate ? aggregate.InnerExceptions.Cast<OptionsValidationException>() : [(OptionsValidationException)e];
+    foreach (var failure in failures)
+    {
+        await Console.Error.WriteLineAsync(failure.OptionsType == typeof(TeamProfileOptions)
+            ? TeamProfileSetup.Describe(failure)
+            : "Invalid configuration:\n - " + string.Join("\n - ", failure.Failures));
+    }
     return 1;
 }
 

@@ -12,7 +12,7 @@ using Vigie.Web;
 namespace Vigie.Features.Reports;
 
 /// <summary>A report as listed: the envelope and what reading it established, without the text.</summary>
-public sealed record ReportDto(
+public record ReportDto(
     Guid Id,
     string Source,
     string Status,
@@ -38,7 +38,7 @@ public sealed record ReportDto(
 
 /// <summary>One report in full: text, crypto outcome, problems, observables, attachments, suggestions, answer.</summary>
 public sealed record ReportDetailDto(
-    ReportDto Report,
+    ReportDto Summary,
     string? Text,
     string? Html,
     IReadOnlyList<string> Problems,
@@ -54,7 +54,12 @@ public sealed record ReportDetailDto(
     Guid? RelatedOutboundId,
     string? AnswerNote,
     IReadOnlyList<ReportObservableDto> Observables,
-    IReadOnlyList<ReportAttachmentDto> Attachments);
+    IReadOnlyList<ReportAttachmentDto> Attachments) : ReportDto(Summary)
+{
+    /// <summary>Carried in the inherited members; not written twice.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ReportDto Summary { get; init; } = Summary;
+}
 
 public sealed record ReportObservableDto(string Kind, string Value, bool IsPrivateOrReserved, string Location, int Start, int Length);
 
