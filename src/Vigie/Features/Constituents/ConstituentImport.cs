@@ -85,6 +85,7 @@ public static class ConstituentImport
                     db.Constituents.AddRange(built.Select(b => b.Constituent));
                     // One SaveChanges is one transaction: all rows or none.
                     await db.SaveChangesAsync(ct);
+                    service.RememberKeys(built.SelectMany(b => b.Constituent.Contacts));
                     write.Increment(1);
                 }
             });

@@ -10,7 +10,7 @@ namespace Vigie.Features.Constituents;
 /// Constituent changes that need the database: uniqueness of names and of scope values across
 /// constituents, and the lookup index refresh after a change.
 /// </summary>
-public sealed class ConstituentService(VigieDb db, TimeProvider time, ConstituentDirectory directory)
+public sealed class ConstituentService(VigieDb db, TimeProvider time, ConstituentDirectory directory, Pgp.PgpKeyring keyring)
 {
     /// <summary>Builds a new constituent with its contacts and scopes, checked against itself only.</summary>
     public Result<Constituent> Build(ConstituentRequest request)
@@ -95,6 +95,7 @@ public sealed class ConstituentService(VigieDb db, TimeProvider time, Constituen
         db.Constituents.Add(built.Value!);
         await db.SaveChangesAsync(ct);
         directory.Invalidate();
+        RememberKeys(built.Value!.Contacts);
         return built.Value!;
     }
 
@@ -131,7 +132,48 @@ public sealed class ConstituentService(VigieDb db, TimeProvider time, Constituen
         {
             return Error.Validation("role", $"'{request.Role}' is not a contact role. Allowed values: security, technical, management, legal, abuse, other.");
         }
+        if (CheckKey(request.PgpPublicKey) is { } keyError)
+        {
+            return keyError;
+        }
         return constituent.AddContact(request.Name, request.Email, role, request.Phone, request.PgpPublicKey, time.GetUtcNow());
+    }
+
+    /// <summary>A contact's key must be one or more OpenPGP public keys (never a secret key).</summary>
+    internal static Error? CheckKey(string? armored)
+    {
+        if (string.IsNullOrWhiteSpace(armored))
+        {
+            return null;
+        }
+        try
+        {
+            var keys = Pgp.PgpKeyring.Inspect(armored);
+            if (keys.Count == 0)
+            {
+                return Error.Validation("pgpPublicKey", "The OpenPGP block holds no key.");
+            }
+            return keys.Any(k => k.HasSecret)
+                ? Error.Validation("pgpPublicKey", "This is a SECRET key: send the contact's public key only (gpg --armor --export).")
+                : null;
+        }
+        catch (Pgp.PgpImportException e)
+        {
+            return Error.Validation("pgpPublicKey", $"Not a valid OpenPGP public key: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Puts the contacts' public keys in the team keyring (after they are saved), so that their
+    /// signatures verify and answers to them can be encrypted. Importing a known key is a no-op.
+    /// </summary>
+    internal void RememberKeys(IEnumerable<Contact> contacts)
+    {
+        foreach (var key in contacts.Select(c => c.PgpPublicKey).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(key));
+            keyring.Import(stream, allowSecret: false);
+        }
     }
 
     internal Result<ConstituentScope> AddScope(Constituent constituent, ScopeRequest request)

@@ -161,11 +161,12 @@ public static class ConstituentsApi
             return added.Error!.ToProblem();
         }
         await db.SaveChangesAsync(ct);
+        constituents.RememberKeys([added.Value!]);
         return TypedResults.Created($"/api/v1/constituents/{id}/contacts/{added.Value!.Id}", added.Value.ToDto());
     }
 
     internal static async Task<Results<Ok<ContactDto>, ProblemHttpResult>> UpdateContact(
-        Guid id, Guid contactId, ContactRequest request, VigieDb db, CancellationToken ct)
+        Guid id, Guid contactId, ContactRequest request, ConstituentService constituents, VigieDb db, CancellationToken ct)
     {
         if (await db.Contacts.FirstOrDefaultAsync(x => x.Id == contactId && x.ConstituentId == id, ct) is not { } contact)
         {
@@ -176,6 +177,10 @@ public static class ConstituentsApi
         {
             return Error.Validation("role", $"'{request.Role}' is not a contact role. Allowed values: security, technical, management, legal, abuse, other.").ToProblem();
         }
+        if (ConstituentService.CheckKey(request.PgpPublicKey) is { } keyError)
+        {
+            return keyError.ToProblem();
+        }
         if (contact.Update(request.Name, request.Email, role, request.Phone, request.PgpPublicKey) is { } error)
         {
             return error.ToProblem();
@@ -185,6 +190,7 @@ public static class ConstituentsApi
             return Error.Conflict("duplicate-contact", $"{contact.Email} is already a contact of this constituent.").ToProblem();
         }
         await db.SaveChangesAsync(ct);
+        constituents.RememberKeys([contact]);
         return TypedResults.Ok(contact.ToDto());
     }
 

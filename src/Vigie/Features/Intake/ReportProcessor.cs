@@ -344,6 +344,13 @@ public sealed partial class ReportProcessor(
             await db.SaveChangesAsync(ct);
             return;
         }
+        if (report.Format is { } machineFormat)
+        {
+            // ARF, X-ARF and Shadowserver reports come from programs that read no answer.
+            report.RecordAnswer(null, $"Not answered: a machine-generated report ({machineFormat}) expects no answer.");
+            await db.SaveChangesAsync(ct);
+            return;
+        }
         var to = message.ReplyTo.Mailboxes.FirstOrDefault() ?? message.From.Mailboxes.FirstOrDefault();
         var senderKey = EmailAddress.TryNormalize(to?.Address, out var normalized, out _) ? normalized : null;
         var decision = AutoReplyPolicy.Decide(new AutoReplyInput(
