@@ -71,6 +71,7 @@ public static class VigieHost
         builder.Services.AddScoped<IncidentService>();
         builder.Services.AddScoped<ConstituentService>();
         builder.Services.AddScoped<ReportIntake>();
+        builder.Services.AddSingleton<ReportCommitter>();
         builder.Services.AddSingleton<ConstituentDirectory>();
         builder.AddIntake();
         builder.AddAnswers();

@@ -129,6 +129,9 @@ public sealed class Report
     /// <summary>When a worker claimed the report (status <see cref="ReportStatus.Processing"/>).</summary>
     public DateTimeOffset? ClaimedAt { get; private set; }
 
+    /// <summary>Which claim (one batch of one worker) holds the report while it is read.</summary>
+    public Guid? ClaimToken { get; private set; }
+
     public DateTimeOffset? ProcessedAt { get; private set; }
 
     /// <summary>Why the pipeline failed (status <see cref="ReportStatus.Failed"/>).</summary>
@@ -237,6 +240,7 @@ public sealed class Report
         Status = ReportStatus.Processed;
         ProcessedAt = now.ToUniversalTime();
         ClaimedAt = null;
+        ClaimToken = null;
         FailureReason = null;
     }
 
@@ -252,6 +256,7 @@ public sealed class Report
     {
         Status = ReportStatus.Received;
         ClaimedAt = null;
+        ClaimToken = null;
         FailureReason = null;
     }
 
@@ -261,6 +266,7 @@ public sealed class Report
         Status = ReportStatus.Failed;
         FailureReason = reason.Length > 2000 ? reason[..2000] : reason;
         ClaimedAt = null;
+        ClaimToken = null;
     }
     /// <summary>Attaches the report to an incident (and records it on the incident's timeline).</summary>
     public Error? LinkTo(Incidents.Incident incident, string actor, DateTimeOffset now)

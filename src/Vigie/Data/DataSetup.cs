@@ -20,7 +20,8 @@ public static class DataSetup
         // Both contexts are registered and the provider is chosen when VigieDb is resolved, from
         // the final configuration (tests and hosts may add sources after this call).
         builder.Services.AddDbContext<SqliteVigieDb>((sp, o) => o.UseSqlite(SqliteConnectionString(
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<IOptions<VigieOptions>>().Value)));
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<IOptions<VigieOptions>>().Value))
+            .AddInterceptors(s_busyTimeout));
         builder.Services.AddDbContext<PostgresVigieDb>((sp, o) => o.UseNpgsql(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         builder.Services.AddScoped<VigieDb>(sp =>
@@ -31,6 +32,8 @@ public static class DataSetup
         builder.Services.AddSingleton<BlobStore>();
         return builder;
     }
+
+    private static readonly SqliteBusyTimeout s_busyTimeout = new();
 
     internal static string SqliteConnectionString(DatabaseOptions db, VigieOptions vigie)
     {

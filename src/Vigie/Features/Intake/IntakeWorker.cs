@@ -48,48 +48,53 @@ public sealed partial class IntakeWorker(IServiceScopeFactory scopes, IntakeSign
     {
         await ReleaseStaleClaimsAsync(ct);
         var total = 0;
-        while (true)
+        while (await ClaimAsync(ct) is { Count: > 0 } claimed)
         {
-            List<Guid> batch;
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
-                batch = await db.Reports.AsNoTracking().Where(r => r.Status == ReportStatus.Received)
-                    .OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id).Select(r => r.Id).Take(256).ToListAsync(ct);
-            }
-            if (batch.Count == 0)
-            {
-                return total;
-            }
             var read = 0;
-            await Parallel.ForEachAsync(batch, new ParallelOptions
+            await Parallel.ForEachAsync(claimed, new ParallelOptions
             {
                 MaxDegreeOfParallelism = Math.Max(1, options.Value.Workers),
                 CancellationToken = ct,
             }, async (id, token) =>
             {
-                if (await ProcessOneAsync(id, token))
-                {
-                    Interlocked.Increment(ref read);
-                    progress?.Report(1);
-                }
+                await ProcessClaimedAsync(id, token);
+                Interlocked.Increment(ref read);
+                progress?.Report(1);
             });
             total += read;
         }
+        return total;
     }
 
-    /// <summary>Claims and reads one report; false when another worker had it first.</summary>
-    public async Task<bool> ProcessOneAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// Claims the oldest waiting reports in one UPDATE (one write transaction for the whole batch, not
+    /// one per report), marked with a token so that a report another node claimed first is left to it.
+    /// </summary>
+    private async Task<List<Guid>> ClaimAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
-        var now = time.GetUtcNow();
-        var claimed = await db.Reports.Where(r => r.Id == id && r.Status == ReportStatus.Received)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Processing).SetProperty(r => r.ClaimedAt, now), ct);
-        if (claimed == 0)
+        var waiting = await db.Reports.AsNoTracking().Where(r => r.Status == ReportStatus.Received)
+            .OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id).Select(r => r.Id).Take(ClaimBatch).ToListAsync(ct);
+        if (waiting.Count == 0)
         {
-            return false;
+            return waiting;
         }
+        var token = Guid.NewGuid();
+        var now = time.GetUtcNow();
+        await db.Reports.Where(r => waiting.Contains(r.Id) && r.Status == ReportStatus.Received)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Processing)
+                .SetProperty(r => r.ClaimedAt, now).SetProperty(r => r.ClaimToken, token), ct);
+        return await db.Reports.AsNoTracking().Where(r => r.ClaimToken == token && r.Status == ReportStatus.Processing)
+            .OrderBy(r => r.ReceivedAt).Select(r => r.Id).ToListAsync(ct);
+    }
+
+    private const int ClaimBatch = 64;
+
+    /// <summary>Reads one claimed report; a failure is recorded on the report, never thrown.</summary>
+    private async Task ProcessClaimedAsync(Guid id, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
         try
         {
             await scope.ServiceProvider.GetRequiredService<ReportProcessor>().ProcessAsync(id, ct);
@@ -99,7 +104,8 @@ public sealed partial class IntakeWorker(IServiceScopeFactory scopes, IntakeSign
             // Shutting down: give the report back so the next start reads it.
             await using var again = scopes.CreateAsyncScope();
             await again.ServiceProvider.GetRequiredService<VigieDb>().Reports.Where(r => r.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null), CancellationToken.None);
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null)
+                    .SetProperty(r => r.ClaimToken, (Guid?)null), CancellationToken.None);
             throw;
         }
         catch (Exception e)
@@ -113,7 +119,6 @@ public sealed partial class IntakeWorker(IServiceScopeFactory scopes, IntakeSign
                 await fresh.SaveChangesAsync(CancellationToken.None);
             }
         }
-        return true;
     }
 
     private async Task ReleaseStaleClaimsAsync(CancellationToken ct)
@@ -122,7 +127,8 @@ public sealed partial class IntakeWorker(IServiceScopeFactory scopes, IntakeSign
         var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
         var before = time.GetUtcNow() - options.Value.ClaimLease;
         var released = await db.Reports.Where(r => r.Status == ReportStatus.Processing && r.ClaimedAt < before)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.ClaimToken, (Guid?)null), ct);
         if (released > 0)
         {
             LogReleased(released);

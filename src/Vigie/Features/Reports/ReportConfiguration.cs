@@ -37,6 +37,7 @@ internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
         b.Property(r => r.SuggestionRule).HasMaxLength(64);
         b.Property(r => r.AnswerNote).HasMaxLength(500);
         b.HasIndex(r => new { r.Flagged, r.ReceivedAt });
+        b.HasIndex(r => r.ClaimToken);
         b.HasIndex(r => r.SuggestedConstituentId);
         b.HasOne<Core.Constituents.Constituent>().WithMany().HasForeignKey(r => r.SuggestedConstituentId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Core.Constituents.Contact>().WithMany().HasForeignKey(r => r.SignerContactId).OnDelete(DeleteBehavior.SetNull);

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Vigie.Core.Reports;
 using Vigie.Data;
@@ -10,7 +9,8 @@ namespace Vigie.Features.Reports;
 /// raw bytes to the blob store (flushed to disk), then the Report row committed, and only then
 /// an acknowledgement. Idempotent on the content's SHA-256. Full parsing happens later, in a worker.
 /// </summary>
-public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time, Intake.IntakeSignal signal, ILogger<ReportIntake> logger)
+public sealed class ReportIntake(BlobStore blobs, TimeProvider time, ReportCommitter committer, Intake.IntakeSignal signal,
+    ILogger<ReportIntake> logger)
 {
     // Only the envelope headers are read here, with tight limits: the message is hostile input.
     private static readonly ParserOptions s_headerOptions = new()
@@ -22,33 +22,17 @@ public sealed class ReportIntake(VigieDb db, BlobStore blobs, TimeProvider time,
 
     public async Task<(Report Report, bool IsNew)> AcceptAsync(Stream raw, ReportSource source, string submittedBy, string? recipient, CancellationToken ct)
     {
+        // A second delivery of the same bytes is found by the committer, in the same round trip as the insert.
         var (sha, size) = await blobs.PutAsync(raw, ReportsApi.MaxMessageBytes, ct);
-        if (await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Sha256 == sha, ct) is { } existing)
-        {
-            return (existing, false);
-        }
 
         var (messageId, subject, from) = await ReadEnvelopeAsync(sha, ct);
         var report = new Report(sha, size, messageId, subject, from, source, submittedBy, recipient, time.GetUtcNow());
-        db.Reports.Add(report);
-        try
+        var (committed, isNew) = await committer.CommitAsync(report, ct);
+        if (isNew)
         {
-            await db.SaveChangesAsync(ct);
             signal.Notify();
-            return (report, true);
         }
-        catch (DbUpdateException)
-        {
-            // The same message arrived twice at once (two nodes, or a retrying client): the
-            // unique index on the hash let one insert through; answer with that report.
-            db.Entry(report).State = EntityState.Detached;
-            var raced = await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Sha256 == sha, ct);
-            if (raced is null)
-            {
-                throw;
-            }
-            return (raced, false);
-        }
+        return (committed, isNew);
     }
 
     private async Task<(string? MessageId, string? Subject, string? From)> ReadEnvelopeAsync(string sha, CancellationToken ct)

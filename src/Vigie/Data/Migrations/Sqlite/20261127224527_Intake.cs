@@ -24,6 +24,12 @@ namespace Vigie.Data.Migrations.Sqlite
                 maxLength: 500,
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "ClaimToken",
+                table: "reports",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<long>(
                 name: "ClaimedAt",
                 table: "reports",
@@ -283,6 +289,11 @@ namespace Vigie.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_reports_ClaimToken",
+                table: "reports",
+                column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_reports_Flagged_ReceivedAt",
                 table: "reports",
                 columns: new[] { "Flagged", "ReceivedAt" });
@@ -381,6 +392,10 @@ namespace Vigie.Data.Migrations.Sqlite
                 name: "report_observables");
 
             migrationBuilder.DropIndex(
+                name: "IX_reports_ClaimToken",
+                table: "reports");
+
+            migrationBuilder.DropIndex(
                 name: "IX_reports_Flagged_ReceivedAt",
                 table: "reports");
 
@@ -398,6 +413,10 @@ namespace Vigie.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "AnswerNote",
+                table: "reports");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimToken",
                 table: "reports");
 
             migrationBuilder.DropColumn(

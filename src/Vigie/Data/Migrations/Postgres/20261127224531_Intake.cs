@@ -25,6 +25,12 @@ namespace Vigie.Data.Migrations.Postgres
                 maxLength: 500,
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "ClaimToken",
+                table: "reports",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "ClaimedAt",
                 table: "reports",
@@ -283,6 +289,11 @@ namespace Vigie.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_reports_ClaimToken",
+                table: "reports",
+                column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_reports_Flagged_ReceivedAt",
                 table: "reports",
                 columns: new[] { "Flagged", "ReceivedAt" });
@@ -381,6 +392,10 @@ namespace Vigie.Data.Migrations.Postgres
                 name: "report_observables");
 
             migrationBuilder.DropIndex(
+                name: "IX_reports_ClaimToken",
+                table: "reports");
+
+            migrationBuilder.DropIndex(
                 name: "IX_reports_Flagged_ReceivedAt",
                 table: "reports");
 
@@ -398,6 +413,10 @@ namespace Vigie.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "AnswerNote",
+                table: "reports");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimToken",
                 table: "reports");
 
             migrationBuilder.DropColumn(
