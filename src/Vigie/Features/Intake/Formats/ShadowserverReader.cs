@@ -82,7 +82,7 @@ internal static partial class ShadowserverReader
                     {
                         if (Decompressible(entry.FullName, entry.Length, entry.CompressedLength, state) && !entry.IsEncrypted)
                         {
-                            using var csv = new CappedStream(entry.Open(), ParsingLimits.MaxCsvBytes);
+                            using var csv = new CountingStream(entry.Open(), ParsingLimits.MaxCsvBytes);
                             ReadCsv(csv, Path.GetFileName(entry.FullName), state);
                         }
                     }
@@ -95,7 +95,7 @@ internal static partial class ShadowserverReader
                     && Decompressible(innerName, inner?.Size ?? -1, bytes.Length, state))
                 {
                     using var gzip = new GZipStream(AsStream(bytes), CompressionMode.Decompress);
-                    using var csv = new CappedStream(gzip, ParsingLimits.MaxCsvBytes);
+                    using var csv = new CountingStream(gzip, ParsingLimits.MaxCsvBytes);
                     ReadCsv(csv, Path.GetFileName(innerName), state);
                 }
                 break;
@@ -176,7 +176,7 @@ internal static partial class ShadowserverReader
                 state.Records.Add(new FormatRecord(state.Records.Count + 1, new CsvRow(columns, row)));
             }
         }
-        catch (Exception e) when (e is CappedStream.CapReachedException || e.InnerException is CappedStream.CapReachedException)
+        catch (Exception e) when (e is ReadCapExceededException || e.InnerException is ReadCapExceededException)
         {
             state.Problems.Add($"The CSV{Named(fileName)} is larger than {MailParsing.Megabytes(ParsingLimits.MaxCsvBytes)} once decompressed; only the rows before that were read.");
         }
@@ -266,72 +266,5 @@ internal static partial class ShadowserverReader
         }
 
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-    }
-
-    /// <summary>Throws once more than <paramref name="cap"/> bytes came out: decompressed data is never trusted to stop.</summary>
-    private sealed class CappedStream(Stream inner, long cap) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _read;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = inner.Read(buffer);
-            _read += read;
-            if (_read > cap)
-            {
-                throw new CapReachedException();
-            }
-            return read;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
-        }
-
-        internal sealed class CapReachedException : IOException
-        {
-            public CapReachedException() : base("The decompressed size cap was reached.")
-            {
-            }
-
-            public CapReachedException(string message) : base(message)
-            {
-            }
-
-            public CapReachedException(string message, Exception inner) : base(message, inner)
-            {
-            }
-        }
     }
 }

@@ -211,7 +211,7 @@ internal static class ArchiveLister
             {
                 // gzip is only a compression layer: a .tar.gz lists the tar's members at this level.
                 using var gzip = new GZipStream(content, CompressionMode.Decompress, leaveOpen: true);
-                AddTar(new BudgetStream(gzip, ParsingLimits.MaxTarScanBytes), depth, compressed: true);
+                AddTar(new CountingStream(gzip, ParsingLimits.MaxTarScanBytes), depth, compressed: true);
                 return;
             }
             if (!Note(innerName, declared, content.Length, depth))
@@ -249,7 +249,7 @@ internal static class ArchiveLister
                     }
                 }
             }
-            catch (BudgetExceededException)
+            catch (ReadCapExceededException)
             {
                 _bomb = true;
                 _problems.Add($"Listing stopped after {MailParsing.Megabytes(ParsingLimits.MaxTarScanBytes)} of decompressed tar.");
@@ -357,63 +357,5 @@ internal static class ArchiveLister
             }
         }
         return (fallback, size);
-    }
-
-    private sealed class BudgetExceededException : Exception
-    {
-        public BudgetExceededException()
-        {
-        }
-
-        public BudgetExceededException(string message) : base(message)
-        {
-        }
-
-        public BudgetExceededException(string message, Exception inner) : base(message, inner)
-        {
-        }
-    }
-
-    /// <summary>Reads through <paramref name="inner"/> and throws once more than <paramref name="budget"/> bytes came out.</summary>
-    private sealed class BudgetStream(Stream inner, long budget) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _read;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = inner.Read(buffer);
-            _read += read;
-            if (_read > budget)
-            {
-                throw new BudgetExceededException();
-            }
-            return read;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
