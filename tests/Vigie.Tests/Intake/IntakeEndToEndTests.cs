@@ -309,6 +309,46 @@ public abstract class IntakeEndToEndTests(IntakeApp app) : IDisposable
     }
 
     [Fact]
+    public async Task A_bounce_of_our_answer_is_linked_to_it_and_to_its_incident()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var sender = $"gone-{tag}@lilas.example";
+        await using (var scope = app.Scope())
+        {
+            var constituents = scope.ServiceProvider.GetRequiredService<ConstituentService>();
+            var lilas = await constituents.Load(app.Lilas, Ct);
+            Assert.True(constituents.AddContact(lilas!, new ContactRequest("Gone", sender, "technical", null, null)).IsSuccess);
+            await scope.ServiceProvider.GetRequiredService<VigieDb>().SaveChangesAsync(Ct);
+        }
+        await SendAsync(sender, IntakeApp.Incident, Encoding.UTF8.GetBytes(TestKeys.Crlf(
+            $"From: <{sender}>\nTo: {IntakeApp.Incident}\nSubject: Defacement {tag}\nMessage-ID: <{tag}@lilas.example>\n\n" +
+            "Our site www.lilas.example was defaced.\n")));
+        var original = await ProcessedAsync(r => r.MessageId == $"{tag}@lilas.example");
+        var ack = await AnswerToAsync(sender, tag);
+
+        // RFC 3464: the receiving server says the mailbox does not exist and returns our headers.
+        await SendAsync("MAILER-DAEMON@mx.lilas.example", IntakeApp.Incident, Encoding.UTF8.GetBytes(TestKeys.Crlf(
+            $"From: Mail Delivery System <MAILER-DAEMON@mx.lilas.example>\nTo: {IntakeApp.Incident}\nSubject: Undelivered Mail Returned to Sender\n" +
+            $"Message-ID: <dsn-{tag}@mx.lilas.example>\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n" +
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"dsn\"\n\n" +
+            "--dsn\nContent-Type: text/plain\n\nThe mailbox does not exist.\n\n" +
+            "--dsn\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.lilas.example\n\n" +
+            $"Final-Recipient: rfc822; {sender}\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 No such user\n\n" +
+            $"--dsn\nContent-Type: text/rfc822-headers\n\nFrom: {IntakeApp.Incident}\nTo: {sender}\nMessage-ID: <{ack.MessageId}>\nSubject: {ack.Subject}\n\n--dsn--\n")));
+
+        var bounce = await ProcessedAsync(r => r.MessageId == $"dsn-{tag}@mx.lilas.example");
+        Assert.Equal(ReportKind.Bounce, bounce.Kind);
+        Assert.Equal(("dsn", "failed"), (bounce.Format, bounce.FormatSubtype));
+        Assert.Equal(original.IncidentId, bounce.IncidentId);
+        await using var check = app.Scope();
+        var outbound = await check.ServiceProvider.GetRequiredService<VigieDb>().OutboundMessages.AsNoTracking()
+            .SingleAsync(o => o.MessageId == ack.MessageId, Ct);
+        Assert.Equal(outbound.Id, bounce.RelatedOutboundId);
+        Assert.Null(bounce.AnswerId);
+        Assert.DoesNotContain(bounce.Problems, p => p.Contains("backscatter", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Nothing_in_the_mail_fixtures_crashes_the_pipeline()
     {
         var files = Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "TestData", "mail"), "*", SearchOption.AllDirectories)
