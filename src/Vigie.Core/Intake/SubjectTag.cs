@@ -201,27 +201,30 @@ public static class SubjectTag
         return n;
     }
 
+    /// <summary>
+    /// Whether <paramref name="tag"/> can be a team's tag (see <see cref="Format"/>); the reason when not.
+    /// Configuration checks call this, so that a tag accepted at start-up never makes threading throw.
+    /// </summary>
+    public static bool IsValidTag(string? tag, out string? error)
+    {
+        error = tag switch
+        {
+            null or { Length: 0 } => $"The subject tag must have 1 to {MaxTagLength} characters; it is empty.",
+            { Length: > MaxTagLength } => $"The subject tag must have 1 to {MaxTagLength} characters; it has {tag.Length}.",
+            _ when char.IsWhiteSpace(tag[0]) || char.IsWhiteSpace(tag[^1]) => "The subject tag must not start or end with white space.",
+            _ when tag.Any(c => c is '[' or ']' or '#' || char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029') =>
+                "The subject tag must be printable characters without '[', ']', '#', CR or LF, since those delimit it in the subject.",
+            _ => null,
+        };
+        return error is null;
+    }
+
     private static void ValidateTag(string tag)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        if (tag.Length is 0 or > MaxTagLength)
+        if (!IsValidTag(tag, out var error))
         {
-            throw new ArgumentException($"The subject tag must have 1 to {MaxTagLength} characters; it has {tag.Length}.", nameof(tag));
-        }
-
-        if (char.IsWhiteSpace(tag[0]) || char.IsWhiteSpace(tag[^1]))
-        {
-            throw new ArgumentException("The subject tag must not start or end with white space.", nameof(tag));
-        }
-
-        foreach (var c in tag)
-        {
-            if (c is '[' or ']' or '#' || char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029')
-            {
-                throw new ArgumentException(
-                    "The subject tag must be printable characters without '[', ']', '#', CR or LF, since those delimit it in the subject.",
-                    nameof(tag));
-            }
+            throw new ArgumentException(error, nameof(tag));
         }
     }
 

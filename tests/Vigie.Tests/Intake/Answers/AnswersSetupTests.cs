@@ -48,6 +48,8 @@ public sealed class AnswersSetupTests : IDisposable
     [Theory]
     [InlineData("Vigie:Answers:SubjectTag", "CSIRT #1", "Vigie:Answers:SubjectTag must be")]
     [InlineData("Vigie:Answers:SubjectTag", "[CSIRT]", "Vigie:Answers:SubjectTag must be")]
+    // Longer than threading reads back (SubjectTag.MaxTagLength): reading every report would throw.
+    [InlineData("Vigie:Answers:SubjectTag", "Computer Security Incident Response Team X", "Vigie:Answers:SubjectTag must be")]
     [InlineData("Vigie:Answers:PerSenderWindow", "-01:00:00", "Vigie:Answers:PerSenderWindow must not be negative.")]
     public void A_bad_setting_is_refused_by_its_key(string key, string value, string expected)
     {

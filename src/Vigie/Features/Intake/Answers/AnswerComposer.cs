@@ -122,7 +122,8 @@ public sealed class AnswerComposer
         return message;
     }
 
-    // Kept trivial on purpose: a shared SubjectTag helper in Core may replace it, and replies are threaded by this exact form.
+    // The form of Core.Intake.SubjectTag.Format, which threading reads back; written here because the number
+    // arrives as text (SubjectTag.Format takes a year and a sequence), and the tag is checked at start-up.
     private static string FormatTag(string tag, string number) => $"[{tag} #{number}]";
 
     /// <summary>The preferred language first (if the team speaks it), then the team's languages in the profile's order.</summary>

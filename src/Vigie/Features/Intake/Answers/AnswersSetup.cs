@@ -21,11 +21,10 @@ public static class AnswersSetup
                 o.SubjectTag = o.GetSubjectTag(team.Value);
                 o.TemplateDirectory = o.GetTemplateDirectory(vigie.Value);
             })
-            // Replies are threaded by "[tag #number]": a tag holding brackets or '#' could not be found again.
-            .Validate(
-                o => o.SubjectTag.Length > 0 && o.SubjectTag.Length <= AnswerText.MaxNameLength
-                    && !o.SubjectTag.Any(c => c is '[' or ']' or '#' || char.IsControl(c)),
-                $"{AnswerOptions.Section}:SubjectTag must be 1 to {AnswerText.MaxNameLength} characters without '[', ']', '#' or control characters.")
+            // Replies are threaded by "[tag #number]": the tag must be one SubjectTag can find again.
+            .Validate(o => Core.Intake.SubjectTag.IsValidTag(o.SubjectTag, out _),
+                $"{AnswerOptions.Section}:SubjectTag must be 1 to {Core.Intake.SubjectTag.MaxTagLength} printable characters without '[', ']', '#', "
+                + "control characters, or white space at either end.")
             .Validate(o => o.PerSenderWindow >= TimeSpan.Zero, $"{AnswerOptions.Section}:PerSenderWindow must not be negative.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AnswerComposer>();
