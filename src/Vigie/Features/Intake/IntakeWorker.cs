@@ -103,9 +103,7 @@ public sealed partial class IntakeWorker(IServiceScopeFactory scopes, IntakeSign
         {
             // Shutting down: give the report back so the next start reads it.
             await using var again = scopes.CreateAsyncScope();
-            await again.ServiceProvider.GetRequiredService<VigieDb>().Reports.Where(r => r.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null)
-                    .SetProperty(r => r.ClaimToken, (Guid?)null), CancellationToken.None);
+            await GiveBackAsync(again.ServiceProvider.GetRequiredService<VigieDb>().Reports.Where(r => r.Id == id), CancellationToken.None);
             throw;
         }
         catch (Exception e)
@@ -126,14 +124,17 @@ public sealed partial class IntakeWorker(IServiceScopeFactory scopes, IntakeSign
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
         var before = time.GetUtcNow() - options.Value.ClaimLease;
-        var released = await db.Reports.Where(r => r.Status == ReportStatus.Processing && r.ClaimedAt < before)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received).SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null)
-                .SetProperty(r => r.ClaimToken, (Guid?)null), ct);
+        var released = await GiveBackAsync(db.Reports.Where(r => r.Status == ReportStatus.Processing && r.ClaimedAt < before), ct);
         if (released > 0)
         {
             LogReleased(released);
         }
     }
+
+    /// <summary>Puts claimed reports back in the queue, in one UPDATE (what <see cref="Report.Requeue"/> does to one entity).</summary>
+    private static Task<int> GiveBackAsync(IQueryable<Report> reports, CancellationToken ct) =>
+        reports.ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReportStatus.Received)
+            .SetProperty(r => r.ClaimedAt, (DateTimeOffset?)null).SetProperty(r => r.ClaimToken, (Guid?)null), ct);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The intake loop failed; retrying shortly.")]
     private partial void LogLoopFailed(Exception e);
