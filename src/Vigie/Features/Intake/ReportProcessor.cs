@@ -16,7 +16,7 @@ using Vigie.Features.Intake.Parsing;
 using Vigie.Features.Lookup;
 using Vigie.Features.Mail;
 using Vigie.Features.Pgp;
-using Vigie.Features.TeamProfile;
+using Vigie.Features.Reports;
 
 namespace Vigie.Features.Intake;
 
@@ -36,7 +36,7 @@ public sealed partial class ReportProcessor(
     IncidentService incidents,
     AnswerComposer composer,
     MailOutbox outbox,
-    IOptions<TeamProfileOptions> team,
+    TeamAddresses teamAddresses,
     IOptions<AnswerOptions> answerOptions,
     IOptions<IntakeOptions> options,
     TimeProvider time,
@@ -125,14 +125,14 @@ public sealed partial class ReportProcessor(
             : null;
 
         var reading = new ReportReading(
-            kind, format?.Name, Clip(format?.Subtype, 128), format?.Records.Count ?? 0,
+            kind, format?.Name, StoredText.Clip(format?.Subtype, 128), format?.Records.Count ?? 0,
             opened.Decryption switch
             {
                 DecryptionOutcome.Decrypted => DecryptionStatus.Decrypted,
                 DecryptionOutcome.Failed => DecryptionStatus.Failed,
                 _ => DecryptionStatus.NotEncrypted,
             },
-            Clip(opened.DecryptionError, 1000),
+            StoredText.Clip(opened.DecryptionError, 1000),
             opened.Signature switch
             {
                 SignatureOutcome.Good => SignatureStatus.Good,
@@ -141,15 +141,15 @@ public sealed partial class ReportProcessor(
                 SignatureOutcome.UnknownKey => SignatureStatus.UnknownKey,
                 _ => SignatureStatus.NotSigned,
             },
-            opened.SignatureKind, opened.SignerFingerprint, Clip(opened.SignerEmail, 254), signerContact?.Id,
-            Clip(content.Text, MaxTextLength), content.SanitizedHtml is { Length: <= MaxTextLength } html ? Clip(html, MaxTextLength) : null,
-            [.. problems.Select(p => Clip(p, 1000)!).Distinct()],
-            constituentId, Clip(constituentReason, 500),
+            opened.SignatureKind, opened.SignerFingerprint, StoredText.Clip(opened.SignerEmail, 254), signerContact?.Id,
+            StoredText.Clip(content.Text, MaxTextLength), content.SanitizedHtml is { Length: <= MaxTextLength } html ? StoredText.Clip(html, MaxTextLength) : null,
+            [.. problems.Select(p => StoredText.Clip(p, 1000)!).Distinct()],
+            constituentId, StoredText.Clip(constituentReason, 500),
             suggestion?.Classification, suggestion?.Type, suggestion?.Rule,
             thread.RelatedOutboundId);
 
-        var attachments = content.Attachments.Select(a => new ReportAttachment(report.Id, Clip(a.FileName, 500), Clip(a.ContentType, 200)!,
-            a.Size, a.Sha256, a.Entries is null ? null : JsonSerializer.Serialize(a.Entries, s_json), Clip(a.Problem, 1000)));
+        var attachments = content.Attachments.Select(a => new ReportAttachment(report.Id, StoredText.Clip(a.FileName, 500), StoredText.Clip(a.ContentType, 200)!,
+            a.Size, a.Sha256, a.Entries is null ? null : JsonSerializer.Serialize(a.Entries, s_json), StoredText.Clip(a.Problem, 1000)));
 
         var now = time.GetUtcNow();
         if (thread.Incident is { } incident)
@@ -173,9 +173,9 @@ public sealed partial class ReportProcessor(
         null, null, 0, DecryptionStatus.NotEncrypted, null, SignatureStatus.NotSigned, null, null, null, null,
         null, null, [.. problems.Distinct()], null, null, null, null, null, null);
 
+    // Recipients are stored normalised, as TeamAddresses holds them.
     private bool IsGeneralAddress(string? recipient) =>
-        recipient is not null && EmailAddress.TryNormalize(team.Value.GeneralEmail, out var general, out _)
-        && string.Equals(recipient, general, StringComparison.OrdinalIgnoreCase);
+        recipient is not null && string.Equals(recipient, teamAddresses.General, StringComparison.Ordinal);
 
     // --- observables ------------------------------------------------------------------------------
 
@@ -363,13 +363,13 @@ public sealed partial class ReportProcessor(
             message.Headers.Contains(HeaderId.ListId) || message.Headers.Contains(HeaderId.ListUnsubscribe) || message.Headers.Contains(HeaderId.ListPost),
             message.Headers["X-Auto-Response-Suppress"],
             message.Body is MultipartReport,
-            OwnAddresses(),
+            teamAddresses.All,
             senderKey is null ? null : await outbox.LastAutoReplyToAsync(senderKey, ct),
             time.GetUtcNow(),
             answerOptions.Value.PerSenderWindow));
         if (!decision.Send || to is null || senderKey is null)
         {
-            report.RecordAnswer(null, Clip(decision.Reason, 500)!);
+            report.RecordAnswer(null, StoredText.Clip(decision.Reason, 500)!);
             return;
         }
 
@@ -420,7 +420,7 @@ public sealed partial class ReportProcessor(
             return await db.Incidents.FirstAsync(i => i.Id == existing, ct);
         }
         var title = string.IsNullOrWhiteSpace(report.Subject) ? $"Report from {report.From ?? "an unknown sender"}" : report.Subject;
-        var created = await incidents.CreateAsync(new CreateIncidentRequest(Clip(title, 300), null, null, null, null, null, null, null,
+        var created = await incidents.CreateAsync(new CreateIncidentRequest(StoredText.Clip(title, 300), null, null, null, null, null, null, null,
             constituentId, [report.Id]), Actor, ct);
         if (!created.IsSuccess)
         {
@@ -440,19 +440,6 @@ public sealed partial class ReportProcessor(
         return message.Headers[HeaderId.ReturnPath];
     }
 
-    private List<string> OwnAddresses()
-    {
-        var own = new List<string>();
-        foreach (var address in new[] { team.Value.IncidentEmail, team.Value.GeneralEmail })
-        {
-            if (EmailAddress.TryNormalize(address, out var n, out _))
-            {
-                own.Add(n);
-            }
-        }
-        return own;
-    }
-
     /// <summary>French or English first in the answer: the message's Content-Language, else a word count.</summary>
     private static string? LanguageOf(MimeMessage message, string? text)
     {
@@ -462,13 +449,6 @@ public sealed partial class ReportProcessor(
             return lang[..2];
         }
         return LanguageGuess.Guess(text);
-    }
-
-    // PostgreSQL text cannot hold NUL; what a person reads never needs one (the raw bytes keep it).
-    private static string? Clip(string? value, int max)
-    {
-        var clean = value?.Replace("\0", "", StringComparison.Ordinal);
-        return clean is null ? null : clean.Length > max ? clean[..max] : clean;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId}: automatic answer ({Kind}) queued.")]

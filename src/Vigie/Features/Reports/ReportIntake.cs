@@ -53,10 +53,10 @@ public sealed class ReportIntake(BlobStore blobs, TimeProvider time, ReportCommi
         }
     }
 
-    // PostgreSQL text cannot hold NUL, and a header never needs one: it is dropped (the raw bytes keep it).
+    // A header line is at most 998 characters (RFC 5322 §2.1.1); a blank one is no value.
     private static string? Clip(string? value)
     {
-        var clean = value?.Replace("\0", "", StringComparison.Ordinal).Trim();
-        return string.IsNullOrEmpty(clean) ? null : clean.Length > 998 ? clean[..998] : clean;
+        var clean = StoredText.Clip(value, int.MaxValue)?.Trim();
+        return string.IsNullOrEmpty(clean) ? null : StoredText.Clip(clean, 998);
     }
 }
