@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using Vigie.Data;
@@ -63,8 +62,7 @@ public static class VigieHost
             doc.Info.Description = "CSIRT operations platform. Authenticate with 'Authorization: Bearer vgt_…' (vigie token create).";
             return Task.CompletedTask;
         }));
-        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        builder.AddVigieWeb();
         builder.Services.AddAuthorizationBuilder().AddVigiePolicies();
         builder.Services.AddVigieHealth();
 
@@ -73,6 +71,7 @@ public static class VigieHost
         builder.Services.AddScoped<ReportIntake>();
         builder.Services.AddSingleton<ReportCommitter>();
         builder.Services.AddSingleton<ConstituentDirectory>();
+        builder.Services.AddSingleton<TeamTime>();
         builder.AddIntake();
         builder.AddAnswers();
         builder.AddMail();
@@ -84,10 +83,12 @@ public static class VigieHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseVigieWeb();
         app.UseRouting();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Vigie API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
@@ -97,6 +98,7 @@ public static class VigieHost
         app.MapLookup();
         app.MapIncidents();
         app.MapReports();
+        app.MapVigieWeb();
         return app;
     }
 }

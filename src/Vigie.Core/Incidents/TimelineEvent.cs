@@ -14,6 +14,19 @@ public enum TimelineKind
     TaskAdded,
     TaskCompleted,
     Note,
+
+    // Workspace (issue 4): each feature appends its own kinds here, so the timeline stays one list.
+    ReportUnlinked,
+    TaskUpdated,
+    ObservableRemoved,
+    MessageSent,
+    MessageReceived,
+    ShareRefused,
+    ConsentRecorded,
+    EvidenceAdded,
+    EvidenceAccessed,
+    ReviewUpdated,
+    Exported,
 }
 
 /// <summary>

@@ -43,6 +43,24 @@ public enum ReportKind
     Bounce,
 }
 
+/// <summary>
+/// What an analyst decided about a report in the triage queue. Reports start <see cref="Pending"/>;
+/// attaching one to an incident makes it <see cref="Linked"/>; the others close it without an incident.
+/// </summary>
+public enum TriageStatus
+{
+    Pending,
+    Linked,
+    Spam,
+    Duplicate,
+
+    /// <summary>About someone outside the constituency: the reporter was redirected (RFC 2350 §3.2).</summary>
+    NotForUs,
+
+    /// <summary>Handled without an incident (a general request answered, information only).</summary>
+    Handled,
+}
+
 /// <summary>Whether the message was encrypted, and whether we could read it.</summary>
 public enum DecryptionStatus
 {
@@ -125,6 +143,16 @@ public sealed class Report
     public DateTimeOffset ReceivedAt { get; private set; }
 
     public Guid? IncidentId { get; private set; }
+
+    /// <summary>The analyst's decision in the triage queue (<see cref="TriageStatus"/>).</summary>
+    public TriageStatus Triage { get; private set; }
+
+    public string? TriagedBy { get; private set; }
+
+    public DateTimeOffset? TriagedAt { get; private set; }
+
+    /// <summary>For <see cref="TriageStatus.Duplicate"/>: the report this one repeats.</summary>
+    public Guid? DuplicateOfId { get; private set; }
 
     /// <summary>When a worker claimed the report (status <see cref="ReportStatus.Processing"/>).</summary>
     public DateTimeOffset? ClaimedAt { get; private set; }
@@ -280,7 +308,50 @@ public sealed class Report
             return Error.Conflict("already-linked", "The report is already attached to another incident.");
         }
         IncidentId = incident.Id;
+        Triage = TriageStatus.Linked;
+        TriagedBy = actor;
+        TriagedAt = now.ToUniversalTime();
         incident.RecordReportLinked(Id, actor, now);
+        return null;
+    }
+
+    /// <summary>Closes the report without an incident: spam, duplicate, not for us, or handled.</summary>
+    public Error? Dismiss(TriageStatus decision, Guid? duplicateOf, string actor, DateTimeOffset now)
+    {
+        if (decision is TriageStatus.Pending or TriageStatus.Linked)
+        {
+            return Error.Validation("decision", "A report is dismissed as spam, duplicate, not for us or handled.");
+        }
+        if (IncidentId is not null)
+        {
+            return Error.Conflict("already-linked", "The report is attached to an incident; detach it first.");
+        }
+        if ((decision == TriageStatus.Duplicate) != (duplicateOf is not null))
+        {
+            return Error.Validation("duplicateOf", "A duplicate names the report it repeats, and only a duplicate does.");
+        }
+        if (duplicateOf == Id)
+        {
+            return Error.Validation("duplicateOf", "A report cannot be a duplicate of itself.");
+        }
+        Triage = decision;
+        DuplicateOfId = duplicateOf;
+        TriagedBy = actor;
+        TriagedAt = now.ToUniversalTime();
+        return null;
+    }
+
+    /// <summary>Puts a dismissed report back in the queue (a wrong decision is undone, not hidden).</summary>
+    public Error? Reopen(string actor, DateTimeOffset now)
+    {
+        if (IncidentId is not null)
+        {
+            return Error.Conflict("already-linked", "The report is attached to an incident; detach it instead.");
+        }
+        Triage = TriageStatus.Pending;
+        DuplicateOfId = null;
+        TriagedBy = actor;
+        TriagedAt = now.ToUniversalTime();
         return null;
     }
 }

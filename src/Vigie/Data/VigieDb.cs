@@ -62,6 +62,7 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<ContactRole>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReportSource>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReportStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<TriageStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReportKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DecryptionStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<SignatureStatus>().HaveConversion<string>().HaveMaxLength(24);

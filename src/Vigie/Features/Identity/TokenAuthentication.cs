@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -61,19 +60,7 @@ public sealed class TokenAuthenticationHandler(
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
         }
 
-        List<Claim> claims =
-        [
-            new(ClaimTypes.NameIdentifier, found.User.Id.ToString()),
-            new(ClaimTypes.Name, found.User.Email),
-            new(ClaimTypes.GivenName, found.User.FullName),
-            new(ClaimTypes.Role, found.User.Role.ToString().ToLowerInvariant()),
-            new(VigieClaims.Scope, found.Token.Scope.ToString().ToLowerInvariant()),
-        ];
-        if (found.User.ConstituentId is { } constituent)
-        {
-            claims.Add(new(VigieClaims.ConstituentId, constituent.ToString()));
-        }
-        var identity = new ClaimsIdentity(claims, SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var principal = VigiePrincipal.Create(found.User, found.Token.Scope, SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

@@ -24,6 +24,10 @@ internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
         b.HasIndex(r => new { r.Status, r.ReceivedAt });
         b.HasOne<Core.Incidents.Incident>().WithMany().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.SetNull);
 
+        b.Property(r => r.TriagedBy).HasMaxLength(254);
+        // The triage queue: pending reports, newest first.
+        b.HasIndex(r => new { r.Triage, r.ReceivedAt });
+
         b.Property(r => r.FailureReason).HasMaxLength(2000);
         b.Property(r => r.Format).HasMaxLength(32);
         b.Property(r => r.FormatSubtype).HasMaxLength(128);

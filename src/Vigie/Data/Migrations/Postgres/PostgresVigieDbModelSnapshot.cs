@@ -395,6 +395,9 @@ namespace Vigie.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<Guid?>("DuplicateOfId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -515,6 +518,18 @@ namespace Vigie.Data.Migrations.Postgres
                     b.Property<string>("Text")
                         .HasColumnType("text");
 
+                    b.Property<string>("Triage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("TriagedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TriagedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClaimToken");
@@ -535,6 +550,8 @@ namespace Vigie.Data.Migrations.Postgres
                     b.HasIndex("Flagged", "ReceivedAt");
 
                     b.HasIndex("Status", "ReceivedAt");
+
+                    b.HasIndex("Triage", "ReceivedAt");
 
                     b.ToTable("reports", (string)null);
                 });

@@ -389,6 +389,9 @@ namespace Vigie.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("DuplicateOfId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -509,6 +512,18 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.Property<string>("Text")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Triage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TriagedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TriagedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClaimToken");
@@ -529,6 +544,8 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.HasIndex("Flagged", "ReceivedAt");
 
                     b.HasIndex("Status", "ReceivedAt");
+
+                    b.HasIndex("Triage", "ReceivedAt");
 
                     b.ToTable("reports", (string)null);
                 });
