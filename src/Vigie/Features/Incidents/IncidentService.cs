@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigie.Core;
 using Vigie.Core.Incidents;
 using Vigie.Data;
+using Vigie.Features.Identity;
 using Vigie.Features.TeamProfile;
 
 namespace Vigie.Features.Incidents;
@@ -72,9 +74,10 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
         }
     }
 
-    public async Task<Result<Incident>> PatchAsync(string key, PatchIncidentRequest request, string actor, CancellationToken ct)
+    public async Task<Result<Incident>> PatchAsync(string key, PatchIncidentRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (await db.Incidents.FindByKeyAsync(key, ct) is not { } incident)
+        var actor = user.Actor();
+        if (await db.Incidents.VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return Error.NotFound($"Incident '{key}'");
         }
@@ -107,6 +110,20 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
         }
         await db.SaveChangesAsync(ct);
         return incident;
+    }
+
+    /// <summary>
+    /// Moves the incident through its life cycle (<see cref="Incident.MoveTo"/>), with the checks
+    /// that need more than the incident itself.
+    /// </summary>
+    public async Task<Error?> MoveAsync(Incident incident, IncidentState target, string? reason, string actor, CancellationToken ct)
+    {
+        if (incident.MoveTo(target, actor, reason, time.GetUtcNow()) is { } error)
+        {
+            return error;
+        }
+        await db.SaveChangesAsync(ct);
+        return null;
     }
 
     /// <summary>The year of the team's numbering is the year in the team's time zone.</summary>

@@ -38,7 +38,7 @@ public static class IncidentsApi
     }
 
     internal static async Task<Results<Ok<IncidentPage>, ProblemHttpResult>> List(
-        VigieDb db, string[]? state, string? @class, Guid? constituent, string? tlp, int? limit, string? cursor, CancellationToken ct)
+        VigieDb db, ClaimsPrincipal user, string[]? state, string? @class, Guid? constituent, string? tlp, int? limit, string? cursor, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var states = new List<IncidentState>();
@@ -91,7 +91,7 @@ public static class IncidentsApi
             return error.ToProblem();
         }
 
-        var query = db.Incidents.AsNoTracking();
+        var query = db.Incidents.AsNoTracking().VisibleTo(user);
         if (states.Count == 1)
         {
             var only = states[0];
@@ -131,40 +131,39 @@ public static class IncidentsApi
             : result.Error!.ToProblem();
     }
 
-    internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Get(string key, VigieDb db, CancellationToken ct) =>
-        await db.Incidents.AsNoTracking().FindByKeyAsync(key, ct) is { } incident
+    internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Get(string key, VigieDb db, ClaimsPrincipal user, CancellationToken ct) =>
+        await db.Incidents.AsNoTracking().VisibleTo(user).FindByKeyAsync(key, ct) is { } incident
             ? TypedResults.Ok(incident.ToDto())
             : NotFound(key);
 
     internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Patch(
         string key, PatchIncidentRequest request, IncidentService incidents, ClaimsPrincipal user, CancellationToken ct)
     {
-        var result = await incidents.PatchAsync(key, request, user.Actor(), ct);
+        var result = await incidents.PatchAsync(key, request, user, ct);
         return result.IsSuccess ? TypedResults.Ok(result.Value!.ToDto()) : result.Error!.ToProblem();
     }
 
     internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> Transition(
-        string key, TransitionRequest request, VigieDb db, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
+        string key, TransitionRequest request, VigieDb db, IncidentService incidents, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!IncidentStateMachine.TryParse(request.To, out var target))
         {
             return Error.Validation("to", $"'{request.To}' is not a state. Allowed values: {string.Join(", ", Enum.GetValues<IncidentState>().Select(x => x.ToWire()))}.").ToProblem();
         }
-        if (await db.Incidents.FindByKeyAsync(key, ct) is not { } incident)
+        if (await db.Incidents.VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return NotFound(key);
         }
-        if (incident.MoveTo(target, user.Actor(), request.Reason, time.GetUtcNow()) is { } error)
+        if (await incidents.MoveAsync(incident, target, request.Reason, user.Actor(), ct) is { } error)
         {
             return error.ToProblem();
         }
-        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(incident.ToDto());
     }
 
-    internal static async Task<Results<Ok<List<TimelineEventDto>>, ProblemHttpResult>> Timeline(string key, VigieDb db, CancellationToken ct)
+    internal static async Task<Results<Ok<List<TimelineEventDto>>, ProblemHttpResult>> Timeline(string key, VigieDb db, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (await db.Incidents.AsNoTracking().FindByKeyAsync(key, ct) is not { } incident)
+        if (await db.Incidents.AsNoTracking().VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return NotFound(key);
         }
@@ -173,9 +172,9 @@ public static class IncidentsApi
         return TypedResults.Ok(events.Select(e => e.ToDto()).ToList());
     }
 
-    internal static async Task<Results<Ok<List<TaskDto>>, ProblemHttpResult>> Tasks(string key, VigieDb db, CancellationToken ct)
+    internal static async Task<Results<Ok<List<TaskDto>>, ProblemHttpResult>> Tasks(string key, VigieDb db, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (await db.Incidents.AsNoTracking().FindByKeyAsync(key, ct) is not { } incident)
+        if (await db.Incidents.AsNoTracking().VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return NotFound(key);
         }
@@ -192,7 +191,7 @@ public static class IncidentsApi
         {
             return Error.Validation("kind", $"'{request.Kind}' is not a task kind. Allowed values: containment, eradication, recovery, coordination, other.").ToProblem();
         }
-        if (await db.Incidents.FindByKeyAsync(key, ct) is not { } incident)
+        if (await db.Incidents.VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return NotFound(key);
         }
@@ -212,7 +211,7 @@ public static class IncidentsApi
         {
             return Error.Validation("status", "status must be done or cancelled.").ToProblem();
         }
-        if (await db.Incidents.FindByKeyAsync(key, ct) is not { } incident)
+        if (await db.Incidents.VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return NotFound(key);
         }
@@ -228,15 +227,15 @@ public static class IncidentsApi
         return TypedResults.Ok(task.ToDto());
     }
 
-    internal static async Task<Results<Ok<List<ObservableDto>>, ProblemHttpResult>> ListObservables(string key, VigieDb db, CancellationToken ct)
+    internal static async Task<Results<Ok<List<ObservableDto>>, ProblemHttpResult>> ListObservables(string key, VigieDb db, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (await db.Incidents.AsNoTracking().FindByKeyAsync(key, ct) is not { } incident)
+        if (await db.Incidents.AsNoTracking().VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return NotFound(key);
         }
         var observables = await db.IncidentObservables.AsNoTracking().Where(o => o.IncidentId == incident.Id)
             .OrderBy(o => o.AddedAt).ToListAsync(ct);
-        var related = await RelatedAsync(db, incident.Id, observables, ct);
+        var related = await RelatedAsync(db, user, incident.Id, observables, ct);
         return TypedResults.Ok(observables.Select(o => o.ToDto([.. related[(o.Kind, o.Value)]])).ToList());
     }
 
@@ -252,7 +251,7 @@ public static class IncidentsApi
             }
             kind = k;
         }
-        if (await db.Incidents.FindByKeyAsync(key, ct) is not { } incident)
+        if (await db.Incidents.VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return NotFound(key);
         }
@@ -267,19 +266,19 @@ public static class IncidentsApi
             return Error.Conflict("duplicate-observable", $"{o.Value} is already attached to {incident.Number}.").ToProblem();
         }
         await db.SaveChangesAsync(ct);
-        var related = await RelatedAsync(db, incident.Id, [o], ct);
+        var related = await RelatedAsync(db, user, incident.Id, [o], ct);
         return TypedResults.Created($"/api/v1/incidents/{incident.Id}/observables/{o.Id}", o.ToDto([.. related[(o.Kind, o.Value)]]));
     }
 
     /// <summary>For each observable, the numbers of the other incidents that have the same one (correlation).</summary>
-    private static async Task<ILookup<(Core.Observables.ObservableKind, string), string>> RelatedAsync(
-        VigieDb db, Guid incidentId, IReadOnlyList<IncidentObservable> observables, CancellationToken ct)
+    internal static async Task<ILookup<(Core.Observables.ObservableKind, string), string>> RelatedAsync(
+        VigieDb db, ClaimsPrincipal user, Guid incidentId, IReadOnlyList<IncidentObservable> observables, CancellationToken ct)
     {
         var values = observables.Select(o => o.Value).Distinct().ToList();
         var rows = values.Count == 0 ? []
             : await db.IncidentObservables.AsNoTracking()
                 .Where(o => values.Contains(o.Value) && o.IncidentId != incidentId)
-                .Join(db.Incidents, o => o.IncidentId, i => i.Id, (o, i) => new { o.Kind, o.Value, i.Number, i.Ordinal })
+                .Join(db.Incidents.VisibleTo(user), o => o.IncidentId, i => i.Id, (o, i) => new { o.Kind, o.Value, i.Number, i.Ordinal })
                 .OrderByDescending(x => x.Ordinal).ToListAsync(ct);
         return rows.ToLookup(r => (r.Kind, r.Value), r => r.Number);
     }
