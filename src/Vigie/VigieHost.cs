@@ -82,7 +82,10 @@ public static class VigieHost
     {
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // The API answers bare status codes as problem details; pages re-render the "not found" page.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseVigieWeb();
         app.UseRouting();
         app.UseMiddleware<RequestSizeLimitMiddleware>();

@@ -27,6 +27,12 @@ public abstract class VigieApp : IAsyncLifetime
 
     public abstract Provider Provider { get; }
 
+    /// <summary>Serve on a loopback port (for browser tests) instead of the in-memory test server.</summary>
+    protected virtual bool Kestrel => false;
+
+    /// <summary>The host's address when <see cref="Kestrel"/> is on, e.g. http://127.0.0.1:40123/.</summary>
+    public Uri BaseAddress => Factory.ClientOptions.BaseAddress;
+
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("vigie-test-").FullName;
 
     /// <summary>The database connection string (PostgreSQL) or null (SQLite file in the data dir).</summary>
@@ -60,7 +66,16 @@ public abstract class VigieApp : IAsyncLifetime
             }
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         });
-        _ = _factory.Server; // starts the host: options validation and migrations run here
+        if (Kestrel)
+        {
+            // A real socket, so that a browser can reach the host (TOOLCHAIN.md §4).
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+        }
+        else
+        {
+            _ = _factory.Server; // starts the host: options validation and migrations run here
+        }
 
         await using var scope = Services.CreateAsyncScope();
         var vigie = scope.ServiceProvider.GetRequiredService<VigieDb>();
@@ -127,20 +142,24 @@ public abstract class VigieApp : IAsyncLifetime
 
     public string Token(string user) => _tokens[user];
 
+    /// <summary>The password of every seeded user (workspace sign-in tests).</summary>
+    public const string TestPassword = "test-password-0123";
+
     /// <summary>Adds a user with a token; returns the token.</summary>
-    public string AddUser(VigieDb db, string email, UserRole role, TokenScope scope, Guid? constituentId, DateTimeOffset? expires = null)
+    public string AddUser(VigieDb db, string email, UserRole role, TokenScope scope, Guid? constituentId, DateTimeOffset? expires = null,
+        string password = TestPassword, string? fullName = null)
     {
         var now = Time.GetUtcNow();
         var user = new User
         {
             Id = Guid.CreateVersion7(),
             Email = email,
-            FullName = email,
+            FullName = fullName ?? email,
             Role = role,
             ConstituentId = constituentId,
             CreatedAt = now,
         };
-        user.PasswordHash = new PasswordHasher<User>().HashPassword(user, "not-used-in-api-tests");
+        user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
         var token = ApiTokens.NewToken();
         db.Users.Add(user);
         db.ApiTokens.Add(new ApiToken
