@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh Debian 12 machine, as root, it:
 #   1. installs the Debian packages the tests need (PostgreSQL server and client, Dovecot IMAP,
-#      swaks, GnuPG),
+#      swaks, GnuPG, Chromium for the browser tests and PDF rendering, a font),
 #   2. starts a throwaway PostgreSQL and a throwaway Dovecot on 127.0.0.1 (random ports, data in
 #      temp dirs),
 #   3. builds and runs every test project (each PostgreSQL test runs against that server, each
@@ -21,6 +21,10 @@ command -v psql >/dev/null || packages+=(postgresql-client)
 command -v swaks >/dev/null || packages+=(swaks)
 command -v gpg >/dev/null || packages+=(gnupg)
 { command -v dovecot >/dev/null && [[ -x /usr/lib/dovecot/imap ]]; } || packages+=(dovecot-imapd)
+# Playwright drives Debian's Chromium (never `playwright install`: nothing is downloaded); DejaVu is the
+# workspace's font, so screenshots and PDFs look the same on every machine.
+[[ -x /usr/bin/chromium ]] || packages+=(chromium)
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || packages+=(fonts-dejavu-core)
 if ((${#packages[@]})); then
   log "installing ${packages[*]}"
   apt-get update -qq

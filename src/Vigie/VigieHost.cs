@@ -85,7 +85,7 @@ public static class VigieHost
         // The API answers bare status codes as problem details; pages re-render the "not found" page.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
-            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         app.UseVigieWeb();
         app.UseRouting();
         app.UseMiddleware<RequestSizeLimitMiddleware>();

@@ -30,6 +30,11 @@ public static class WebSetup
         builder.Services.AddRazorComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddLocalization();
+        if (builder.Configuration.GetValue<bool>("Vigie:Ui:StrictStrings"))
+        {
+            builder.Services.AddSingleton<Microsoft.Extensions.Localization.ResourceManagerStringLocalizerFactory>();
+            builder.Services.AddSingleton<Microsoft.Extensions.Localization.IStringLocalizerFactory, StrictStringLocalizerFactory>();
+        }
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "vigie.af";
@@ -72,7 +77,10 @@ public static class WebSetup
 
     public static WebApplication MapVigieWeb(this WebApplication app)
     {
-        app.MapStaticAssets().AllowAnonymous();
+        // Named explicitly: the default follows the host's application name, which is the test
+        // assembly's when a test builds the host itself.
+        var manifest = Path.Combine(AppContext.BaseDirectory, typeof(WebSetup).Assembly.GetName().Name + ".staticwebassets.endpoints.json");
+        app.MapStaticAssets(manifest).AllowAnonymous();
         app.MapRazorComponents<App>();
         app.MapGet("/culture/{culture}", SetCulture).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/signout", SignOutAsync).RequireAuthorization().ExcludeFromDescription();

@@ -104,6 +104,8 @@ public abstract class VigieApp : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             // Test hosts run side by side: none takes the SMTP port unless its class asks for it.
             ["Vigie:Smtp:Enabled"] = "false",
+            // A page that shows a string missing from its resource file fails the test that renders it.
+            ["Vigie:Ui:StrictStrings"] = "true",
         };
         if (ConnectionString is not null)
         {
