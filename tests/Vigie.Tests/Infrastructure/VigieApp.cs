@@ -69,7 +69,7 @@ public abstract class VigieApp : IAsyncLifetime
         if (Kestrel)
         {
             // A real socket, so that a browser can reach the host (TOOLCHAIN.md §4).
-            _factory.UseKestrel(0);
+            _factory.UseKestrel();
             _factory.StartServer();
         }
         else
@@ -110,6 +110,11 @@ public abstract class VigieApp : IAsyncLifetime
         if (ConnectionString is not null)
         {
             settings["Vigie:Database:ConnectionString"] = ConnectionString;
+        }
+        if (Kestrel)
+        {
+            // Never the configured default port: several test hosts (and a developer's server) run at once.
+            settings["Urls"] = "http://127.0.0.1:0";
         }
         foreach (var (key, value) in ExtraSettings())
         {
