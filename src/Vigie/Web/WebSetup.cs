@@ -61,8 +61,30 @@ public static class WebSetup
         return builder;
     }
 
+    /// <summary>
+    /// Pages load nothing from elsewhere: no remote image, font, script or frame, whatever a
+    /// reporter's HTML mail asks for (the sanitiser removes it; this makes the browser refuse it too).
+    /// Inline style attributes stay allowed (sanitised mail HTML and chart bars use them); inline
+    /// scripts do not.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; script-src 'self'; "
+        + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public static WebApplication UseVigieWeb(this WebApplication app)
     {
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (!context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/openapi"))
+            {
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            }
+            return next(context);
+        });
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture("fr"),

@@ -65,6 +65,9 @@ public abstract class WorkspaceApp : VigieApp
             Mimosa = mimosa.Value!.Id;
         }
 
+        // Generous waits: two cores running the host, the browser and other test classes at once are
+        // slow, not wrong. A real failure still fails, only later.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -93,13 +96,49 @@ public abstract class WorkspaceApp : VigieApp
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             Locale = culture,
         });
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
+        var errors = ConsoleErrors.GetOrAdd(page, _ => []);
+        // A refused script, style or image (CSP), a failed request or a script error shows up here.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (errors)
+                {
+                    errors.Add(message.Text);
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (errors)
+            {
+                errors.Add(error);
+            }
+        };
         await page.GotoAsync($"/culture/{culture}?returnUrl=/signin");
         await page.FillAsync("#email", $"{user}@csirt.test");
         await page.FillAsync("#password", TestPassword);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
         return page;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> ConsoleErrors = [];
+
+    /// <summary>
+    /// What the browser console reported as errors on a page opened by <see cref="SignInAsync"/>
+    /// (CSP refusals, script errors, failed loads), except the 4xx answers a test provoked on purpose.
+    /// </summary>
+    public static IReadOnlyList<string> ErrorsOf(IPage page)
+    {
+        var errors = ConsoleErrors.GetOrAdd(page, _ => []);
+        lock (errors)
+        {
+            return [.. errors.Where(e => !e.Contains("the server responded with a status of 4", StringComparison.Ordinal))];
+        }
     }
 
     /// <summary>Saves a full-page screenshot as NAME.png when VIGIE_SCREENSHOTS is set.</summary>

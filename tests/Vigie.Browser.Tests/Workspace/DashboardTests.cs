@@ -42,6 +42,7 @@ public sealed class DashboardTests(WorkspaceSqliteApp app) : IClassFixture<Works
         await Expect(page.Locator("#incident-list")).ToContainTextAsync(numbers[1]);
         await Expect(page.Locator("#incident-list")).Not.ToContainTextAsync(numbers[0]);
         await WorkspaceApp.ScreenshotAsync(page, "incidents");
+        Assert.Empty(WorkspaceApp.ErrorsOf(page));
         await page.Context.CloseAsync();
     }
 }

@@ -69,6 +69,7 @@ public sealed class IncidentPageTests(WorkspaceSqliteApp app) : IClassFixture<Wo
         await page.GotoAsync($"/culture/en?returnUrl=/incidents/{number}");
         await Expect(page.Locator(".incident-header [data-state]")).ToHaveTextAsync("Triage");
         await Expect(page.Locator("#tab-timeline")).ToHaveTextAsync("Timeline");
+        Assert.Empty(WorkspaceApp.ErrorsOf(page));
         await page.Context.CloseAsync();
     }
 
