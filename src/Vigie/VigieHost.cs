@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using Vigie.Data;
 using Vigie.Features.Constituents;
+using Vigie.Features.Correspondence;
 using Vigie.Features.Health;
 using Vigie.Features.Identity;
 using Vigie.Features.Incidents;
@@ -75,6 +76,7 @@ public static class VigieHost
         builder.AddIntake();
         builder.AddAnswers();
         builder.AddMail();
+        builder.AddCorrespondence();
         return builder;
     }
 
@@ -101,6 +103,7 @@ public static class VigieHost
         app.MapLookup();
         app.MapIncidents();
         app.MapReports();
+        app.MapCorrespondence();
         app.MapVigieWeb();
         return app;
     }

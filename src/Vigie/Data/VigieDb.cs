@@ -42,6 +42,14 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Features.Mail.OutboundMessage> OutboundMessages => Set<Features.Mail.OutboundMessage>();
 
+    public DbSet<Features.Correspondence.CorrespondenceParty> CorrespondenceParties => Set<Features.Correspondence.CorrespondenceParty>();
+
+    public DbSet<Features.Correspondence.Consent> Consents => Set<Features.Correspondence.Consent>();
+
+    public DbSet<Features.Correspondence.CorrespondenceMessage> CorrespondenceMessages => Set<Features.Correspondence.CorrespondenceMessage>();
+
+    public DbSet<Features.Correspondence.CorrespondenceTemplate> CorrespondenceTemplates => Set<Features.Correspondence.CorrespondenceTemplate>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
 
@@ -70,5 +78,9 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<TokenScope>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Features.Mail.OutboundStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<Features.Mail.OutboundKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Core.Sharing.PartyKind>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<Core.Sharing.ConsentScopeKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Core.Sharing.MessageDirection>().HaveConversion<string>().HaveMaxLength(8);
+        configurationBuilder.Properties<Core.Sharing.MessageStatus>().HaveConversion<string>().HaveMaxLength(16);
     }
 }

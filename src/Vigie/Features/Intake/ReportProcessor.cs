@@ -34,6 +34,7 @@ public sealed partial class ReportProcessor(
     MailContentReader contentReader,
     ConstituentDirectory directory,
     IncidentService incidents,
+    Correspondence.CorrespondenceInbox correspondence,
     AnswerComposer composer,
     MailOutbox outbox,
     TeamAddresses teamAddresses,
@@ -158,6 +159,11 @@ public sealed partial class ReportProcessor(
             _ = report.LinkTo(incident, Actor, now);
         }
         report.RecordReading(reading, observables, attachments, now);
+        if (thread.Incident is { } threaded)
+        {
+            // A reply from a party, or a bounce of our correspondence, joins its thread (Features/Correspondence).
+            await correspondence.RecordAsync(report, threaded, message.From.Mailboxes.FirstOrDefault()?.Address, now, ct);
+        }
         if (report.AnswerId is null && kind is ReportKind.IncidentReport or ReportKind.Request)
         {
             await AnswerAsync(report, message, opened, ct);
