@@ -10,6 +10,8 @@ using Vigie.Features.Intake;
 using Vigie.Features.Intake.Answers;
 using Vigie.Features.Lookup;
 using Vigie.Features.Pgp;
+using Vigie.Features.Playbooks;
+using Vigie.Features.Triage;
 using Vigie.Features.Mail;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
@@ -72,6 +74,9 @@ public static class VigieHost
         builder.Services.AddSingleton<ReportCommitter>();
         builder.Services.AddSingleton<ConstituentDirectory>();
         builder.Services.AddSingleton<TeamTime>();
+        builder.Services.AddScoped<TriageService>();
+        builder.Services.AddScoped<PlaybookService>();
+        builder.Services.AddHostedService<PlaybookSeeder>();
         builder.AddIntake();
         builder.AddAnswers();
         builder.AddMail();
@@ -101,6 +106,8 @@ public static class VigieHost
         app.MapLookup();
         app.MapIncidents();
         app.MapReports();
+        app.MapTriage();
+        app.MapPlaybooks();
         app.MapVigieWeb();
         return app;
     }

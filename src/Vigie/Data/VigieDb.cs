@@ -42,6 +42,8 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Features.Mail.OutboundMessage> OutboundMessages => Set<Features.Mail.OutboundMessage>();
 
+    public DbSet<Core.Playbooks.Playbook> Playbooks => Set<Core.Playbooks.Playbook>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
 
