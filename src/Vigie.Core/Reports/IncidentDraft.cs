@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Vigie.Core.Incidents;
 
-namespace Vigie.Core.Triage;
+namespace Vigie.Core.Reports;
 
 /// <summary>What a report says that pre-fills a new incident: its subject, its text and its TLP label.</summary>
 public sealed record DraftSource(string? Subject, string? Text, string? From);
