@@ -5,6 +5,8 @@
 (function () {
   function typing(e) {
     var t = e.target;
+    // A ticked checkbox keeps the focus; keys still act then (only text entry swallows them).
+    if (t && t.tagName === 'INPUT' && /^(checkbox|radio|button|submit|reset)$/.test(t.type)) return false;
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   }
   function rows() { var t = document.querySelector('table[data-keys=list]'); return t ? Array.prototype.slice.call(t.querySelectorAll('tbody tr')) : []; }
