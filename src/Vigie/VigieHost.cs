@@ -11,6 +11,8 @@ using Vigie.Features.Intake;
 using Vigie.Features.Intake.Answers;
 using Vigie.Features.Lookup;
 using Vigie.Features.Pgp;
+using Vigie.Features.Playbooks;
+using Vigie.Features.Triage;
 using Vigie.Features.Mail;
 using Vigie.Features.Reports;
 using Vigie.Features.TeamProfile;
@@ -73,6 +75,9 @@ public static class VigieHost
         builder.Services.AddSingleton<ReportCommitter>();
         builder.Services.AddSingleton<ConstituentDirectory>();
         builder.Services.AddSingleton<TeamTime>();
+        builder.Services.AddScoped<TriageService>();
+        builder.Services.AddScoped<PlaybookService>();
+        builder.Services.AddHostedService<PlaybookSeeder>();
         builder.AddIntake();
         builder.AddAnswers();
         builder.AddMail();
@@ -104,6 +109,8 @@ public static class VigieHost
         app.MapIncidents();
         app.MapReports();
         app.MapCorrespondence();
+        app.MapTriage();
+        app.MapPlaybooks();
         app.MapVigieWeb();
         return app;
     }

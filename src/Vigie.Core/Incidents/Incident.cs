@@ -267,8 +267,9 @@ public sealed class Incident
         return null;
     }
 
-    /// <summary>Adds a task; the timeline records it.</summary>
-    public Result<IncidentTask> AddTask(string? title, TaskKind kind, string? owner, DateTimeOffset? due, string actor, DateTimeOffset now)
+    /// <summary>Adds a task; the timeline records it (with the playbook it comes from, when given).</summary>
+    public Result<IncidentTask> AddTask(string? title, TaskKind kind, string? owner, DateTimeOffset? due, string actor, DateTimeOffset now,
+        string? playbook = null)
     {
         var t = title?.Trim() ?? "";
         if (t.Length is 0 or > 300)
@@ -278,13 +279,52 @@ public sealed class Incident
         var task = new IncidentTask(Id, t, kind, owner, due, actor, now);
         _tasks.Add(task);
         Touch(now);
-        _timeline.Add(new TimelineEvent(Id, TimelineKind.TaskAdded, actor, UpdatedAt, new Dictionary<string, string?>
+        var data = new Dictionary<string, string?>
         {
             ["task"] = task.Id.ToString(),
             ["title"] = t,
             ["kind"] = kind.ToString().ToLowerInvariant(),
-        }));
+        };
+        if (playbook is not null)
+        {
+            data["playbook"] = playbook;
+        }
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.TaskAdded, actor, UpdatedAt, data));
         return task;
+    }
+
+    /// <summary>Changes an open task's owner or due date; the timeline records what changed (TaskUpdated).</summary>
+    public Error? UpdateTask(IncidentTask task, string? owner, DateTimeOffset? due, string actor, DateTimeOffset now)
+    {
+        if (task.IncidentId != Id)
+        {
+            return Error.NotFound("The task");
+        }
+        if (task.Status != TaskStatus.Open)
+        {
+            return Error.Conflict("task-state", $"The task is already {task.Status.ToString().ToLowerInvariant()}.");
+        }
+        var newOwner = string.IsNullOrWhiteSpace(owner) ? null : owner.Trim();
+        var newDue = due?.ToUniversalTime();
+        var data = new Dictionary<string, string?> { ["task"] = task.Id.ToString(), ["title"] = task.Title };
+        if (newOwner != task.Owner)
+        {
+            data["owner.from"] = task.Owner;
+            data["owner.to"] = newOwner;
+        }
+        if (newDue != task.DueAt)
+        {
+            data["due.from"] = task.DueAt?.ToString("O", CultureInfo.InvariantCulture);
+            data["due.to"] = newDue?.ToString("O", CultureInfo.InvariantCulture);
+        }
+        if (data.Count == 2)
+        {
+            return null;
+        }
+        task.Reschedule(newOwner, newDue);
+        Touch(now);
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.TaskUpdated, actor, UpdatedAt, data));
+        return null;
     }
 
     /// <summary>Marks a task done or cancelled.</summary>

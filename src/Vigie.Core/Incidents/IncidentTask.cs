@@ -56,6 +56,12 @@ public sealed class IncidentTask
 
     public DateTimeOffset? CompletedAt { get; private set; }
 
+    internal void Reschedule(string? owner, DateTimeOffset? due)
+    {
+        Owner = owner;
+        DueAt = due?.ToUniversalTime();
+    }
+
     internal void Finish(TaskStatus status, DateTimeOffset now)
     {
         Status = status;

@@ -50,6 +50,8 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Features.Correspondence.CorrespondenceTemplate> CorrespondenceTemplates => Set<Features.Correspondence.CorrespondenceTemplate>();
 
+    public DbSet<Core.Playbooks.Playbook> Playbooks => Set<Core.Playbooks.Playbook>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
 

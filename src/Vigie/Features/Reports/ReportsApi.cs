@@ -7,6 +7,7 @@ using Vigie.Core;
 using Vigie.Core.Reports;
 using Vigie.Data;
 using Vigie.Features.Identity;
+using Vigie.Features.Triage;
 using Vigie.Web;
 
 namespace Vigie.Features.Reports;
@@ -158,17 +159,17 @@ public static class ReportsApi
         return TypedResults.Ok(new ReportPage([.. items.Select(r => r.ToDto())], total));
     }
 
-    internal static async Task<Results<Ok<ReportDetailDto>, ProblemHttpResult>> Get(Guid id, VigieDb db, CancellationToken ct) =>
+    internal static async Task<Results<Ok<ReportDetailDto>, ProblemHttpResult>> Get(Guid id, VigieDb db, ClaimsPrincipal user, CancellationToken ct) =>
         await db.Reports.AsNoTracking().AsSplitQuery().Include(r => r.Observables).Include(r => r.Attachments)
-            .FirstOrDefaultAsync(r => r.Id == id, ct) is { } r
+            .VisibleTo(db, user).FirstOrDefaultAsync(r => r.Id == id, ct) is { } r
             ? TypedResults.Ok(r.ToDetailDto())
             : Error.NotFound($"Report {id}").ToProblem();
 
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Attachment(Guid id, Guid attachmentId, VigieDb db,
-        BlobStore blobs, CancellationToken ct)
+        BlobStore blobs, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var a = await db.ReportAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.ReportId == id, ct);
-        if (a is null)
+        if (a is null || !await db.Reports.VisibleTo(db, user).AnyAsync(r => r.Id == id, ct))
         {
             return Error.NotFound($"Attachment {attachmentId} of report {id}").ToProblem();
         }
@@ -177,6 +178,7 @@ public static class ReportsApi
             return Error.NotFound($"The content of attachment {attachmentId} (it was not stored: {a.Problem ?? "unknown reason"})").ToProblem();
         }
         // Hostile content: octet-stream with an attachment disposition, so no browser renders or sniffs it.
+        http.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.File(blobs.OpenRead(a.Sha256), "application/octet-stream", SafeFileName(a.FileName, a.Id));
     }
 
@@ -203,13 +205,15 @@ public static class ReportsApi
         return clean.Length == 0 ? $"attachment-{id}" : clean;
     }
 
-    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Raw(Guid id, VigieDb db, BlobStore blobs, CancellationToken ct)
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Raw(Guid id, VigieDb db, BlobStore blobs,
+        ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        if (await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is not { } r)
+        if (await db.Reports.AsNoTracking().VisibleTo(db, user).FirstOrDefaultAsync(r => r.Id == id, ct) is not { } r)
         {
             return Error.NotFound($"Report {id}").ToProblem();
         }
         // Served as an attachment, never rendered: the content is hostile until proven otherwise.
+        http.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.File(blobs.OpenRead(r.Sha256), "message/rfc822", $"report-{r.Id}.eml");
     }
 

@@ -364,6 +364,83 @@ namespace Vigie.Data.Migrations.Postgres
                     b.ToTable("timeline_events", (string)null);
                 });
 
+            modelBuilder.Entity("Vigie.Core.Playbooks.Playbook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NameFr")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RsitClass")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RsitType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameEn")
+                        .IsUnique();
+
+                    b.HasIndex("RsitClass", "RsitType");
+
+                    b.ToTable("playbooks", (string)null);
+                });
+
+            modelBuilder.Entity("Vigie.Core.Playbooks.PlaybookStep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("DueOffsetHours")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("PlaybookId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TitleEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("TitleFr")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlaybookId", "Position");
+
+                    b.ToTable("playbook_steps", (string)null);
+                });
+
             modelBuilder.Entity("Vigie.Core.Reports.Report", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1145,6 +1222,15 @@ namespace Vigie.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vigie.Core.Playbooks.PlaybookStep", b =>
+                {
+                    b.HasOne("Vigie.Core.Playbooks.Playbook", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("PlaybookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vigie.Core.Reports.Report", b =>
                 {
                     b.HasOne("Vigie.Core.Incidents.Incident", null)
@@ -1283,6 +1369,11 @@ namespace Vigie.Data.Migrations.Postgres
                     b.Navigation("Tasks");
 
                     b.Navigation("Timeline");
+                });
+
+            modelBuilder.Entity("Vigie.Core.Playbooks.Playbook", b =>
+                {
+                    b.Navigation("Steps");
                 });
 
             modelBuilder.Entity("Vigie.Core.Reports.Report", b =>

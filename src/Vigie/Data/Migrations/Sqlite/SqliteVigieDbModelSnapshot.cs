@@ -358,6 +358,83 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.ToTable("timeline_events", (string)null);
                 });
 
+            modelBuilder.Entity("Vigie.Core.Playbooks.Playbook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameFr")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RsitClass")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RsitType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameEn")
+                        .IsUnique();
+
+                    b.HasIndex("RsitClass", "RsitType");
+
+                    b.ToTable("playbooks", (string)null);
+                });
+
+            modelBuilder.Entity("Vigie.Core.Playbooks.PlaybookStep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DueOffsetHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PlaybookId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TitleEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TitleFr")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlaybookId", "Position");
+
+                    b.ToTable("playbook_steps", (string)null);
+                });
+
             modelBuilder.Entity("Vigie.Core.Reports.Report", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1139,6 +1216,15 @@ namespace Vigie.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vigie.Core.Playbooks.PlaybookStep", b =>
+                {
+                    b.HasOne("Vigie.Core.Playbooks.Playbook", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("PlaybookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vigie.Core.Reports.Report", b =>
                 {
                     b.HasOne("Vigie.Core.Incidents.Incident", null)
@@ -1277,6 +1363,11 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.Navigation("Tasks");
 
                     b.Navigation("Timeline");
+                });
+
+            modelBuilder.Entity("Vigie.Core.Playbooks.Playbook", b =>
+                {
+                    b.Navigation("Steps");
                 });
 
             modelBuilder.Entity("Vigie.Core.Reports.Report", b =>
