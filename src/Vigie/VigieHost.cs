@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using Vigie.Data;
 using Vigie.Features.Constituents;
 using Vigie.Features.Correspondence;
+using Vigie.Features.Evidence;
 using Vigie.Features.Health;
 using Vigie.Features.Identity;
 using Vigie.Features.Incidents;
@@ -13,6 +14,7 @@ using Vigie.Features.Lookup;
 using Vigie.Features.Pgp;
 using Vigie.Features.Mail;
 using Vigie.Features.Reports;
+using Vigie.Features.Reviews;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
 
@@ -77,6 +79,8 @@ public static class VigieHost
         builder.AddAnswers();
         builder.AddMail();
         builder.AddCorrespondence();
+        builder.AddEvidence();
+        builder.AddReviews();
         return builder;
     }
 
@@ -104,6 +108,8 @@ public static class VigieHost
         app.MapIncidents();
         app.MapReports();
         app.MapCorrespondence();
+        app.MapEvidence();
+        app.MapReviews();
         app.MapVigieWeb();
         return app;
     }
