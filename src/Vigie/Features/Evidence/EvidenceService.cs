@@ -54,7 +54,7 @@ public sealed class EvidenceService(VigieDb db, BlobStore blobs, TimeProvider ti
         {
             return Error.Validation("file", "The file is empty.");
         }
-        var now = Now();
+        var now = await TimelineInstants.NextAsync(db, time, incident.Id, ct);
         var item = new EvidenceItem(incident.Id, sha, size, EvidenceNames.Sanitize(fileName),
             EvidenceNames.ContentType(declaredContentType), text, actor, now);
         db.EvidenceItems.Add(item);
@@ -86,7 +86,7 @@ public sealed class EvidenceService(VigieDb db, BlobStore blobs, TimeProvider ti
         {
             return Error.NotFound($"The content of evidence {evidenceId} (blob {item.Sha256} is missing from the store)");
         }
-        var now = Now();
+        var now = await TimelineInstants.NextAsync(db, time, incident.Id, ct);
         db.CustodyEntries.Add(new CustodyEntry(item.Id, incident.Id, CustodyAction.Downloaded, actor, now, Address(client), null));
         db.TimelineEvents.Add(new TimelineEvent(incident.Id, TimelineKind.EvidenceAccessed, actor, now, new Dictionary<string, string?>
         {
@@ -119,13 +119,6 @@ public sealed class EvidenceService(VigieDb db, BlobStore blobs, TimeProvider ti
     {
         Extensions = new Dictionary<string, object?> { ["maxBytes"] = MaxBytes },
     };
-
-    /// <summary>UTC truncated to the microsecond, PostgreSQL's precision (as the incident does).</summary>
-    private DateTimeOffset Now()
-    {
-        var utc = time.GetUtcNow().ToUniversalTime();
-        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
-    }
 
     internal static string? Address(IPAddress? ip) =>
         ip is null ? null : (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();

@@ -104,8 +104,7 @@ public sealed class ClosureReportService(VigieDb db, EvidenceService evidence, I
     public async Task RecordExportAsync(Incident incident, string format, string language, bool redacted, string actor, IPAddress? client,
         CancellationToken ct)
     {
-        var utc = time.GetUtcNow().ToUniversalTime();
-        var now = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
+        var now = await TimelineInstants.NextAsync(db, time, incident.Id, ct);
         db.TimelineEvents.Add(new TimelineEvent(incident.Id, TimelineKind.Exported, actor, now, new Dictionary<string, string?>
         {
             ["document"] = "closure-report",

@@ -59,7 +59,7 @@ public sealed class ReviewService(VigieDb db, TimeProvider time)
             return invalid;
         }
 
-        var now = Now();
+        var now = await Evidence.TimelineInstants.NextAsync(db, time, incident.Id, ct);
         if (review is null)
         {
             review = new IncidentReview(incident.Id, actor, now);
@@ -164,12 +164,6 @@ public sealed class ReviewService(VigieDb db, TimeProvider time)
     {
         status = RecommendationStatus.Open;
         return string.IsNullOrWhiteSpace(text) || EnumWords.TryParse(text.Replace("-", "", StringComparison.Ordinal), out status);
-    }
-
-    private DateTimeOffset Now()
-    {
-        var utc = time.GetUtcNow().ToUniversalTime();
-        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 }
 
