@@ -121,7 +121,8 @@ public sealed class ClosureReportService(VigieDb db, EvidenceService evidence, I
     private static string? Details(TimelineEvent e, ReportWords words)
     {
         var data = e.ReadData();
-        if (data.Count == 0)
+        // The creation's facts (number, title, first qualification) head the report already.
+        if (data.Count == 0 || e.Kind == TimelineKind.Created)
         {
             return null;
         }
