@@ -67,6 +67,11 @@ public sealed class ReviewPageTests(WorkspaceSqliteApp app) : IClassFixture<Work
         await page.FillAsync("#review-whatWorked", "EDR isolation within 20 minutes.");
         await page.FillAsync("#review-whatDidNotWork", "The mail gateway did not strip the attachment.");
         await page.FillAsync("#review-preventiveMeasures", "Block macros from the Internet by GPO.");
+        // Completing without lessons is refused in the reader's language, and nothing typed is lost.
+        await page.ClickAsync("#review-complete");
+        await Expect(page.Locator(".alert.error")).ToContainTextAsync("Rédigez les enseignements pour marquer la revue comme terminée");
+        await Expect(page.Locator("#review-rootCause")).ToHaveValueAsync("A user opened a macro-enabled invoice; macros were allowed by policy.");
+        await Expect(page.Locator("#review-status")).ToHaveAttributeAsync("data-complete", "false");
         await page.FillAsync("#review-lessons", "Attachment filtering must cover archives.");
         await page.FillAsync("#rec-0-text", "Deploy the macro-blocking GPO to all Lilas sites");
         await page.FillAsync("#rec-0-owner", "lead@csirt.test");

@@ -185,7 +185,7 @@ public abstract class ReviewAndReportTests(VigieApp app)
         // Not redacted: the reporter is named.
         Assert.Contains("jane.reporter@example.org", text, StringComparison.Ordinal);
         // Nothing remote, no script.
-        Assert.DoesNotMatch("(?i)<script|<link|(src|href)=\"(https?:)?//", html);
+        Assert.DoesNotMatch("(?i)<script|<link rel=\"stylesheet|<img|(src|href)=\"(https?:)?//", html);
 
         var fr = Text(await app.Client().GetStringAsync($"/incidents/{number}/report?lang=fr", Ct));
         Assert.Contains("Rapport de clôture d'incident", fr, StringComparison.Ordinal);
