@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh Debian 12 machine, as root, it:
 #   1. installs the Debian packages the tests need (PostgreSQL server and client, Dovecot IMAP,
-#      swaks, GnuPG, Chromium for the browser tests and PDF rendering, a font),
+#      swaks, GnuPG, Chromium for the browser tests and PDF rendering, a font, poppler-utils),
 #   2. starts a throwaway PostgreSQL and a throwaway Dovecot on 127.0.0.1 (random ports, data in
 #      temp dirs),
 #   3. builds and runs every test project (each PostgreSQL test runs against that server, each
@@ -25,6 +25,7 @@ command -v gpg >/dev/null || packages+=(gnupg)
 # workspace's font, so screenshots and PDFs look the same on every machine.
 [[ -x /usr/bin/chromium ]] || packages+=(chromium)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || packages+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null || packages+=(poppler-utils)   # the closure report PDF tests read its text
 if ((${#packages[@]})); then
   log "installing ${packages[*]}"
   apt-get update -qq

@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using Vigie.Data;
 using Vigie.Features.Constituents;
 using Vigie.Features.Correspondence;
+using Vigie.Features.Evidence;
 using Vigie.Features.Health;
 using Vigie.Features.Identity;
 using Vigie.Features.Incidents;
@@ -15,6 +16,7 @@ using Vigie.Features.Playbooks;
 using Vigie.Features.Triage;
 using Vigie.Features.Mail;
 using Vigie.Features.Reports;
+using Vigie.Features.Reviews;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
 
@@ -82,6 +84,8 @@ public static class VigieHost
         builder.AddAnswers();
         builder.AddMail();
         builder.AddCorrespondence();
+        builder.AddEvidence();
+        builder.AddReviews();
         return builder;
     }
 
@@ -111,6 +115,8 @@ public static class VigieHost
         app.MapCorrespondence();
         app.MapTriage();
         app.MapPlaybooks();
+        app.MapEvidence();
+        app.MapReviews();
         app.MapVigieWeb();
         return app;
     }

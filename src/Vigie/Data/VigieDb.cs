@@ -52,6 +52,14 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Core.Playbooks.Playbook> Playbooks => Set<Core.Playbooks.Playbook>();
 
+    public DbSet<Features.Evidence.EvidenceItem> EvidenceItems => Set<Features.Evidence.EvidenceItem>();
+
+    public DbSet<Features.Evidence.CustodyEntry> CustodyEntries => Set<Features.Evidence.CustodyEntry>();
+
+    public DbSet<Features.Reviews.IncidentReview> IncidentReviews => Set<Features.Reviews.IncidentReview>();
+
+    public DbSet<Features.Reviews.ReviewRecommendation> ReviewRecommendations => Set<Features.Reviews.ReviewRecommendation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
 

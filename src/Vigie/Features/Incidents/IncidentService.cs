@@ -114,10 +114,21 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
 
     /// <summary>
     /// Moves the incident through its life cycle (<see cref="Incident.MoveTo"/>), with the checks
-    /// that need more than the incident itself.
+    /// that need more than the incident itself: a P1 or P2 incident is closed only once its
+    /// post-incident review is complete (RFC 2350 §5.3; <see cref="Reviews.IncidentReview"/>).
     /// </summary>
     public async Task<Error?> MoveAsync(Incident incident, IncidentState target, string? reason, string actor, CancellationToken ct)
     {
+        if (target == IncidentState.Closed && incident.State != IncidentState.Closed
+            && incident.Priority is Priority.P1 or Priority.P2
+            && IncidentStateMachine.IsAllowed(incident.State, target)
+            && !await db.IncidentReviews.AnyAsync(r => r.IncidentId == incident.Id && r.CompletedAt != null, ct))
+        {
+            return Error.Conflict("review-required",
+                $"A {incident.Priority} incident is closed only after its post-incident review is marked complete: complete the review first (Review tab, or PUT /api/v1/incidents/{incident.Number}/review).")
+                with
+            { Extensions = new Dictionary<string, object?> { ["priority"] = incident.Priority.ToString() } };
+        }
         if (incident.MoveTo(target, actor, reason, time.GetUtcNow()) is { } error)
         {
             return error;
