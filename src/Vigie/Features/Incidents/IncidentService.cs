@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigie.Core;
 using Vigie.Core.Incidents;
+using Vigie.Core.Observables;
 using Vigie.Data;
 using Vigie.Features.Identity;
 using Vigie.Features.TeamProfile;
@@ -110,6 +111,34 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
         }
         await db.SaveChangesAsync(ct);
         return incident;
+    }
+
+    /// <summary>The most observables copied from reports into one incident at once (a Shadowserver file can hold thousands).</summary>
+    public const int MaxCopiedObservables = 1000;
+
+    /// <summary>
+    /// Adds to the incident the observables found in its reports that it does not have yet (normalised
+    /// values, duplicates skipped, at most <see cref="MaxCopiedObservables"/>); the caller saves.
+    /// </summary>
+    public async Task AddReportObservablesAsync(Incident incident, IEnumerable<(ObservableKind Kind, string Value)> found,
+        string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var have = (await db.IncidentObservables.AsNoTracking().Where(o => o.IncidentId == incident.Id)
+                .Select(o => new { o.Kind, o.Value }).ToListAsync(ct))
+            .Select(o => (o.Kind, o.Value)).ToHashSet();
+        have.UnionWith(incident.Observables.Select(o => (o.Kind, o.Value)));
+        var copied = 0;
+        foreach (var o in found)
+        {
+            if (copied >= MaxCopiedObservables)
+            {
+                break;
+            }
+            if (have.Add(o) && incident.AddObservable(o.Value, o.Kind, null, actor, now).IsSuccess)
+            {
+                copied++;
+            }
+        }
     }
 
     /// <summary>

@@ -432,7 +432,10 @@ public sealed partial class ReportProcessor(
         {
             throw new InvalidOperationException($"The incident for report {report.Id} could not be created: {created.Error!.Message}");
         }
-        return created.Value!;
+        // The incident starts with what the report points at, as one opened from the triage queue does.
+        var incident = created.Value!;
+        await incidents.AddReportObservablesAsync(incident, report.Observables.Select(o => (o.Kind, o.Value)), Actor, time.GetUtcNow(), ct);
+        return incident;
     }
 
     private static string? EnvelopeFrom(Report report, MimeMessage message)

@@ -62,9 +62,6 @@ public sealed class TriageService(
     /// <summary>The most reports one bulk action takes.</summary>
     public const int MaxBatch = 500;
 
-    /// <summary>The most observables copied from reports into an incident at once (Shadowserver reports carry thousands).</summary>
-    public const int MaxCopiedObservables = 1000;
-
     /// <summary>How an answer note starts when the reporter was sent the §3.2 redirection (intake writes the same).</summary>
     public const string RedirectedPrefix = "Redirected ";
 
@@ -227,31 +224,17 @@ public sealed class TriageService(
         return incident;
     }
 
-    /// <summary>Adds the reports' observables the incident does not have yet (normalised values; duplicates skipped).</summary>
+    /// <summary>Adds the reports' observables the incident does not have yet (<see cref="IncidentService.AddReportObservablesAsync"/>).</summary>
     private async Task CopyObservablesAsync(Incident incident, IReadOnlyCollection<Guid> reportIds, string actor, DateTimeOffset now, CancellationToken ct)
     {
         if (reportIds.Count == 0)
         {
             return;
         }
-        var have = (await db.IncidentObservables.AsNoTracking().Where(o => o.IncidentId == incident.Id)
-                .Select(o => new { o.Kind, o.Value }).ToListAsync(ct))
-            .Select(o => (o.Kind, o.Value)).ToHashSet();
         var found = await db.ReportObservables.AsNoTracking().Where(o => reportIds.Contains(o.ReportId))
             .OrderBy(o => o.ReportId).ThenBy(o => o.Location).ThenBy(o => o.Start)
-            .Select(o => new { o.Kind, o.Value }).Take(MaxCopiedObservables * 4).ToListAsync(ct);
-        var copied = 0;
-        foreach (var o in found)
-        {
-            if (copied >= MaxCopiedObservables || !have.Add((o.Kind, o.Value)))
-            {
-                continue;
-            }
-            if (incident.AddObservable(o.Value, o.Kind, null, actor, now).IsSuccess)
-            {
-                copied++;
-            }
-        }
+            .Select(o => new { o.Kind, o.Value }).Take(IncidentService.MaxCopiedObservables * 4).ToListAsync(ct);
+        await incidents.AddReportObservablesAsync(incident, found.Select(o => (o.Kind, o.Value)), actor, now, ct);
     }
 
     /// <summary>
