@@ -12,7 +12,7 @@ namespace Vigie.Browser.Tests.Triage;
 /// bytes) and read by intake; one turned into an incident with the keyboard (j, e), two marked as spam
 /// in bulk, a playbook applied on the new incident; the report page shows the mail without remote content.
 /// </summary>
-public sealed class TriageTests(TriageWorkspaceApp app) : IClassFixture<TriageWorkspaceApp>
+public sealed class TriageTests(WorkspaceSqliteApp app) : IClassFixture<WorkspaceSqliteApp>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -166,16 +166,4 @@ public sealed class TriageTests(TriageWorkspaceApp app) : IClassFixture<TriageWo
         await auditor.Context.CloseAsync();
         await analyst.Context.CloseAsync();
     }
-}
-
-/// <summary>
-/// The workspace fixture on a port of its own: the shipped appsettings.json sets Urls to 127.0.0.1:5080,
-/// which wins over the factory's UseKestrel(0), so two browser fixtures running in parallel collided on it.
-/// </summary>
-public sealed class TriageWorkspaceApp : WorkspaceApp
-{
-    public override Vigie.Tests.Infrastructure.Provider Provider => Vigie.Tests.Infrastructure.Provider.Sqlite;
-
-    protected override IReadOnlyDictionary<string, string> ExtraSettings() =>
-        new Dictionary<string, string>(base.ExtraSettings()) { ["Urls"] = "http://127.0.0.1:0" };
 }
