@@ -139,6 +139,13 @@ public static class SharingGate
             return Refuse(ShareRefusal.OutsideOrganisation);
         }
         var needToKnowApplies = tlp == Tlp.Amber && !inside;
+        // A party named on the incident was chosen one by one, which is what need-to-know asks (and
+        // what TLP:RED demands): naming is the recorded justification, so AMBER never asks more of a
+        // named recipient than RED does.
+        if (needToKnowApplies && needToKnow is null && request.IsNamedRecipient)
+        {
+            needToKnow = "named recipient of the incident";
+        }
         if (needToKnowApplies && needToKnow is null)
         {
             return Refuse(ShareRefusal.NeedToKnowMissing);
