@@ -12,6 +12,7 @@ using Vigie.Features.Lookup;
 using Vigie.Features.Pgp;
 using Vigie.Features.Mail;
 using Vigie.Features.Reports;
+using Vigie.Features.Search;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
 
@@ -72,6 +73,7 @@ public static class VigieHost
         builder.Services.AddSingleton<ReportCommitter>();
         builder.Services.AddSingleton<ConstituentDirectory>();
         builder.Services.AddSingleton<TeamTime>();
+        builder.Services.AddSearch();
         builder.AddIntake();
         builder.AddAnswers();
         builder.AddMail();
@@ -101,6 +103,7 @@ public static class VigieHost
         app.MapLookup();
         app.MapIncidents();
         app.MapReports();
+        app.MapSearch();
         app.MapVigieWeb();
         return app;
     }
