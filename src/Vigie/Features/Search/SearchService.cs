@@ -107,9 +107,10 @@ public sealed class SearchService(VigieDb db, ISearchIndex index, ConstituentDir
         if (group != SearchGroup.Incidents)
         {
             var found = new List<ReportHit>();
-            if (query.Number is { } number)
+            if (query.Number is { } number
+                && await db.Incidents.VisibleTo(user).Where(i => i.Number == number).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct) is { } incidentId)
             {
-                found.AddRange(await ReportHitsAsync(VisibleReports(user).Where(r => db.Incidents.Any(i => i.Id == r.IncidentId && i.Number == number)), want, ct));
+                found.AddRange(await ReportHitsAsync(db.Reports.AsNoTracking().Where(r => r.IncidentId == incidentId), want, ct));
             }
             if (keys.Count > 0)
             {
