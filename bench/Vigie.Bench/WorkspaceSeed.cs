@@ -181,7 +181,7 @@ internal sealed class WorkspaceSeed(int incidents, int reports, IReadOnlyList<Gu
             var type = rsit.Types[random.Next(rsit.Types.Count)];
             var family = Family(random);
             var network = Networks[random.Next(Networks.Length)];
-            row.Id = Guid.CreateVersion7(created);
+            row.Id = V7(created, random);
             ids[i] = row.Id;
             row.Year = year;
             row.Sequence = seq;
@@ -236,7 +236,7 @@ internal sealed class WorkspaceSeed(int incidents, int reports, IReadOnlyList<Gu
             var received = Start + span * ((j + random.NextDouble() * 0.9) / reports);
             var near = (int)((long)j * incidents / reports);
             var linked = random.NextDouble() < 0.85;
-            row.Id = Guid.CreateVersion7(received);
+            row.Id = V7(received, random);
             random.NextBytes(hash);
             row.Sha256 = Convert.ToHexString(hash).ToLowerInvariant();
             row.ReceivedAt = received;
@@ -274,6 +274,24 @@ internal sealed class WorkspaceSeed(int incidents, int reports, IReadOnlyList<Gu
             row.Observables.Add(new ObservableValue(ObservableKind.Email, row.From));
             yield return row;
         }
+    }
+
+    /// <summary>
+    /// A version 7 UUID (RFC 9562 §5.7) from the seeded generator, so every pass over the data
+    /// gives the same keys (Guid.CreateVersion7 draws its random bits from the system).
+    /// </summary>
+    private static Guid V7(DateTimeOffset at, Random random)
+    {
+        Span<byte> b = stackalloc byte[16];
+        random.NextBytes(b);
+        var ms = at.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 6; i++)
+        {
+            b[i] = (byte)(ms >> (8 * (5 - i)));
+        }
+        b[6] = (byte)(0x70 | (b[6] & 0x0F));
+        b[8] = (byte)(0x80 | (b[8] & 0x3F));
+        return new Guid(b, bigEndian: true);
     }
 
     private static string PickAddress(Random random) =>
@@ -326,6 +344,14 @@ internal sealed class WorkspaceSeed(int incidents, int reports, IReadOnlyList<Gu
     private static IEnumerable<object?[]> ReportObservableValues(ReportRow r) =>
         r.Observables.Select((o, i) => new object?[] { Guid.CreateVersion7(r.ReceivedAt), r.Id, o.Kind.ToString(), o.Value, false, "text", i * 40, o.Value.Length });
 
+    private static readonly string[] BulkTables = ["incidents", "incident_observables", "timeline_events", "reports", "report_observables"];
+
+    private static void Report(string what, System.Diagnostics.Stopwatch stage)
+    {
+        Console.WriteLine(string.Create(Inv, $"seed: {what} {stage.Elapsed.TotalSeconds:F0} s"));
+        stage.Restart();
+    }
+
     // ------------------------------------------------------------ SQLite
 
     public void WriteSqlite(string connectionString)
@@ -338,6 +364,22 @@ internal sealed class WorkspaceSeed(int incidents, int reports, IReadOnlyList<Gu
         {
             Execute(conn, $"DROP TRIGGER IF EXISTS {trigger}");
         }
+        // Secondary indexes are built once after the load (sorted), not row by row (random inserts).
+        var indexes = new List<(string Name, string Sql)>();
+        using (var read = conn.CreateCommand())
+        {
+            read.CommandText = $"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({string.Join(',', BulkTables.Select(t => $"'{t}'"))})";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        foreach (var (name, _) in indexes)
+        {
+            Execute(conn, $"DROP INDEX \"{name}\"");
+        }
+        var stage = System.Diagnostics.Stopwatch.StartNew();
         using (var tx = conn.BeginTransaction())
         {
             using var incidentsInsert = SqliteInsert(conn, tx, "incidents", IncidentColumns);
@@ -367,11 +409,19 @@ internal sealed class WorkspaceSeed(int incidents, int reports, IReadOnlyList<Gu
             }
             tx.Commit();
         }
+        Report("rows", stage);
+        foreach (var (_, sql) in indexes)
+        {
+            Execute(conn, sql);
+        }
+        Report("indexes", stage);
         foreach (var sql in SearchSchema.SqliteUp)
         {
             Execute(conn, sql);
         }
+        Report("search indexes", stage);
         Execute(conn, "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);");
+        Report("analyze", stage);
     }
 
     private static SqliteCommand SqliteInsert(SqliteConnection conn, SqliteTransaction tx, string table, string[] columns)
@@ -423,16 +473,43 @@ internal sealed class WorkspaceSeed(int incidents, int reports, IReadOnlyList<Gu
         {
             await ExecuteAsync(conn, sql);
         }
+        // Secondary indexes (not primary keys, which the foreign keys need) are built after the load.
+        var indexes = new List<(string Name, string Sql)>();
+        await using (var read = new NpgsqlCommand($"""
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename IN ({string.Join(',', BulkTables.Select(t => $"'{t}'"))})
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+            """, conn))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        foreach (var (name, _) in indexes)
+        {
+            await ExecuteAsync(conn, $"DROP INDEX \"{name}\"");
+        }
+        var stage = System.Diagnostics.Stopwatch.StartNew();
         // Three passes over the same deterministic generator, one COPY each (one COPY at a time per connection).
         await CopyAsync(conn, "incidents", IncidentColumns, Incidents().Select(IncidentValues));
         await CopyAsync(conn, "incident_observables", IncidentObservableColumns, Incidents().SelectMany(IncidentObservableValues));
         await CopyAsync(conn, "timeline_events", TimelineColumns, Incidents().SelectMany(TimelineValues));
         await CopyAsync(conn, "reports", ReportColumns, Reports().Select(ReportValues));
         await CopyAsync(conn, "report_observables", ReportObservableColumns, Reports().SelectMany(ReportObservableValues));
+        Report("rows", stage);
+        await ExecuteAsync(conn, "SET maintenance_work_mem = '512MB'");
+        foreach (var (_, sql) in indexes)
+        {
+            await ExecuteAsync(conn, sql);
+        }
+        Report("indexes", stage);
         foreach (var sql in SearchSchema.PostgresUp)
         {
             await ExecuteAsync(conn, sql);
         }
+        Report("search indexes", stage);
         foreach (var table in new[] { "incidents", "incident_observables", "timeline_events", "reports", "report_observables", "constituents", "constituent_scopes" })
         {
             await ExecuteAsync(conn, $"VACUUM (ANALYZE) {table}");

@@ -170,16 +170,42 @@ public sealed class SearchService(VigieDb db, ISearchIndex index, ConstituentDir
         return db.ReportObservables.AsNoTracking().Where(o => kinds.Contains(o.Kind) && values.Contains(o.Value));
     }
 
+    // Ids are version 7 UUIDs made from the creation or arrival time, so id order is newest first:
+    // the candidates are sorted from the observables index alone, and only a page of rows is read.
     private async Task<List<IncidentHit>> IncidentsWithAsync(IReadOnlyList<ObservableValue> keys, ClaimsPrincipal user, int want, CancellationToken ct)
     {
-        var ids = await IncidentObservablesOf(keys).Select(o => o.IncidentId).Distinct().Take(MaxObservableRows).ToListAsync(ct);
-        return ids.Count == 0 ? [] : await IncidentHitsAsync(db.Incidents.VisibleTo(user).Where(i => ids.Contains(i.Id)), want, ct);
+        var candidates = IncidentObservablesOf(keys).Select(o => o.IncidentId).Distinct().OrderByDescending(id => id);
+        return await VisibleCandidatesAsync(candidates,
+            ids => IncidentHitsAsync(db.Incidents.VisibleTo(user).Where(i => ids.Contains(i.Id)), ids.Count, ct), want, ct);
     }
 
     private async Task<List<ReportHit>> ReportsWithAsync(IReadOnlyList<ObservableValue> keys, ClaimsPrincipal user, int want, CancellationToken ct)
     {
-        var ids = await ReportObservablesOf(keys).Select(o => o.ReportId).Distinct().Take(MaxObservableRows).ToListAsync(ct);
-        return ids.Count == 0 ? [] : await ReportHitsAsync(VisibleReports(user).Where(r => ids.Contains(r.Id)), want, ct);
+        var candidates = ReportObservablesOf(keys).Select(o => o.ReportId).Distinct().OrderByDescending(id => id);
+        return await VisibleCandidatesAsync(candidates,
+            ids => ReportHitsAsync(VisibleReports(user).Where(r => ids.Contains(r.Id)), ids.Count, ct), want, ct);
+    }
+
+    /// <summary>Pages through ordered candidate ids, keeping the visible ones, until <paramref name="want"/> are found.</summary>
+    private static async Task<List<T>> VisibleCandidatesAsync<T>(IQueryable<Guid> ordered, Func<List<Guid>, Task<List<T>>> visible, int want, CancellationToken ct)
+    {
+        var found = new List<T>();
+        var skip = 0;
+        while (found.Count < want && skip < MaxObservableRows)
+        {
+            var batch = Math.Clamp((want - found.Count) * 2, 20, 500);
+            var ids = await ordered.Skip(skip).Take(batch).ToListAsync(ct);
+            if (ids.Count > 0)
+            {
+                found.AddRange(await visible(ids));
+            }
+            if (ids.Count < batch)
+            {
+                break;
+            }
+            skip += batch;
+        }
+        return found;
     }
 
     private async Task<IReadOnlyList<ObservableHit>> ObservableHitsAsync(IReadOnlyList<ObservableValue> keys, ClaimsPrincipal user, CancellationToken ct)
