@@ -50,7 +50,8 @@ public static partial class WorkspaceBench
         var reuse = false;
         if (o.Postgres)
         {
-            cs = await PostgresDatabaseAsync(o.ConnectionString!);
+            cs = await PostgresDatabaseAsync(o.ConnectionString!, marker, o.Reseed);
+            reuse = await ReadMarkerAsync(cs) == marker;
         }
         else
         {
@@ -80,10 +81,6 @@ public static partial class WorkspaceBench
         var builder = VigieHost.CreateBuilder(["--applicationName", "vigie"], overrides);
         await using var app = VigieHost.BuildApp(builder);
         await DataSetup.MigrateAsync(app.Services);
-        if (o.Postgres)
-        {
-            reuse = !o.Reseed && await ReadMarkerAsync(cs!) == marker;
-        }
 
         var clock = Stopwatch.StartNew();
         if (!reuse)
@@ -206,28 +203,37 @@ public static partial class WorkspaceBench
         return Path.Combine(Path.GetTempPath(), "vigie-bench");
     }
 
-    /// <summary>A database of its own (vigie_bench_workspace) on the server named, created when missing.</summary>
-    private static async Task<string> PostgresDatabaseAsync(string cs)
+    /// <summary>
+    /// A database of its own (vigie_bench_workspace) on the server named: kept when it holds this
+    /// generator's data, otherwise dropped and created afresh (so a seed that broke half-way, with
+    /// its indexes dropped, never passes for a good one).
+    /// </summary>
+    private static async Task<string> PostgresDatabaseAsync(string cs, string marker, bool reseed)
     {
         const string Name = "vigie_bench_workspace";
-        await using (var conn = new NpgsqlConnection(cs))
+        var target = new NpgsqlConnectionStringBuilder(cs) { Database = Name, CommandTimeout = 3600 }.ToString();
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", conn);
+        exists.Parameters.AddWithValue("n", Name);
+        if (await exists.ExecuteScalarAsync() is not null)
         {
-            await conn.OpenAsync();
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", conn);
-            exists.Parameters.AddWithValue("n", Name);
-            if (await exists.ExecuteScalarAsync() is null)
+            if (!reseed && await ReadMarkerAsync(target) == marker)
             {
-                await WorkspaceSeed.ExecuteAsync(conn, $"CREATE DATABASE {Name}");
+                return target;
             }
+            NpgsqlConnection.ClearAllPools();
+            await WorkspaceSeed.ExecuteAsync(conn, $"DROP DATABASE {Name} WITH (FORCE)");
         }
-        return new NpgsqlConnectionStringBuilder(cs) { Database = Name, CommandTimeout = 3600 }.ToString();
+        await WorkspaceSeed.ExecuteAsync(conn, $"CREATE DATABASE {Name}");
+        return target;
     }
 
     private static async Task<string?> ReadMarkerAsync(string cs)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT obj_description('incidents'::regclass, 'pg_class')", conn);
+        await using var cmd = new NpgsqlCommand("SELECT obj_description(to_regclass('incidents'), 'pg_class')", conn);
         return await cmd.ExecuteScalarAsync() as string;
     }
 
