@@ -15,6 +15,7 @@ public static class BenchProgram
         "incidents-list" => await IncidentsListBench.RunAsync(args[1..]),
         "intake" => await IntakeBench.RunAsync(args[1..]),
         "pgp" => PgpBench.Run(args[1..]),
+        "workspace" => await WorkspaceBench.RunAsync(args[1..]),
         _ => await Task.FromResult(RunBenchmarkDotNet(args)),
     };
 

@@ -17,6 +17,7 @@ using Vigie.Features.Triage;
 using Vigie.Features.Mail;
 using Vigie.Features.Reports;
 using Vigie.Features.Reviews;
+using Vigie.Features.Search;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
 
@@ -80,6 +81,7 @@ public static class VigieHost
         builder.Services.AddScoped<TriageService>();
         builder.Services.AddScoped<PlaybookService>();
         builder.Services.AddHostedService<PlaybookSeeder>();
+        builder.Services.AddSearch();
         builder.AddIntake();
         builder.AddAnswers();
         builder.AddMail();
@@ -117,6 +119,7 @@ public static class VigieHost
         app.MapPlaybooks();
         app.MapEvidence();
         app.MapReviews();
+        app.MapSearch();
         app.MapVigieWeb();
         return app;
     }

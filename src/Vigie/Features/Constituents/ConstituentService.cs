@@ -122,6 +122,94 @@ public sealed class ConstituentService(VigieDb db, TimeProvider time, Constituen
         return scope;
     }
 
+    /// <summary>Changes name, kind, contract and notes (contacts and scopes have their own methods).</summary>
+    public async Task<Result<Constituent>> UpdateAsync(Guid id, ConstituentRequest request, CancellationToken ct)
+    {
+        if (await Load(id, ct) is not { } c)
+        {
+            return Error.NotFound($"Constituent {id}");
+        }
+        if (!TryKind(request.Kind, out var kind))
+        {
+            return Error.Validation("kind", $"'{request.Kind}' is not a constituent kind. Allowed values: client, internal, partner.");
+        }
+        if (request.Contacts is { Count: > 0 } || request.Scopes is { Count: > 0 })
+        {
+            return Error.Validation("contacts", "Contacts and scopes are changed through their own endpoints, not by PUT.");
+        }
+        if (c.Update(request.Name, kind, ToContract(request.Contract), request.Notes, time.GetUtcNow()) is { } error)
+        {
+            return error;
+        }
+        if (await db.Constituents.AnyAsync(x => x.Name == c.Name && x.Id != id, ct))
+        {
+            return Error.Conflict("name-taken", $"A constituent named '{c.Name}' already exists.");
+        }
+        await db.SaveChangesAsync(ct);
+        directory.Invalidate();
+        return c;
+    }
+
+    public async Task<Result<Contact>> AddContactAsync(Guid id, ContactRequest request, CancellationToken ct)
+    {
+        if (await Load(id, ct) is not { } c)
+        {
+            return Error.NotFound($"Constituent {id}");
+        }
+        var added = AddContact(c, request);
+        if (!added.IsSuccess)
+        {
+            return added;
+        }
+        await db.SaveChangesAsync(ct);
+        RememberKeys([added.Value!]);
+        return added;
+    }
+
+    public async Task<Result<Contact>> UpdateContactAsync(Guid id, Guid contactId, ContactRequest request, CancellationToken ct)
+    {
+        if (await db.Contacts.FirstOrDefaultAsync(x => x.Id == contactId && x.ConstituentId == id, ct) is not { } contact)
+        {
+            return Error.NotFound($"Contact {contactId} of constituent {id}");
+        }
+        var role = contact.Role;
+        if (request.Role is not null && !EnumWords.TryParse(request.Role, out role))
+        {
+            return Error.Validation("role", $"'{request.Role}' is not a contact role. Allowed values: security, technical, management, legal, abuse, other.");
+        }
+        if (CheckKey(request.PgpPublicKey) is { } keyError)
+        {
+            return keyError;
+        }
+        if (contact.Update(request.Name, request.Email, role, request.Phone, request.PgpPublicKey) is { } error)
+        {
+            return error;
+        }
+        if (await db.Contacts.AnyAsync(x => x.ConstituentId == id && x.Email == contact.Email && x.Id != contactId, ct))
+        {
+            return Error.Conflict("duplicate-contact", $"{contact.Email} is already a contact of this constituent.");
+        }
+        await db.SaveChangesAsync(ct);
+        RememberKeys([contact]);
+        return contact;
+    }
+
+    public async Task<Error?> RemoveScopeAsync(Guid id, Guid scopeId, CancellationToken ct)
+    {
+        var deleted = await db.Scopes.Where(s => s.Id == scopeId && s.ConstituentId == id).ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+        {
+            return Error.NotFound($"Scope {scopeId} of constituent {id}");
+        }
+        directory.Invalidate();
+        return null;
+    }
+
+    public async Task<Error?> RemoveContactAsync(Guid id, Guid contactId, CancellationToken ct) =>
+        await db.Contacts.Where(x => x.Id == contactId && x.ConstituentId == id).ExecuteDeleteAsync(ct) == 0
+            ? Error.NotFound($"Contact {contactId} of constituent {id}")
+            : null;
+
     public async Task<Constituent?> Load(Guid id, CancellationToken ct) =>
         await db.Constituents.Include(c => c.Contacts).Include(c => c.Scopes).AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, ct);
 

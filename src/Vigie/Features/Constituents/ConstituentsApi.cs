@@ -79,30 +79,10 @@ public static class ConstituentsApi
         await constituents.Load(id, ct) is { } c ? TypedResults.Ok(c.ToDto()) : NotFound(id);
 
     internal static async Task<Results<Ok<ConstituentDto>, ProblemHttpResult>> Update(
-        Guid id, ConstituentRequest request, ConstituentService constituents, VigieDb db, TimeProvider time, CancellationToken ct)
+        Guid id, ConstituentRequest request, ConstituentService constituents, CancellationToken ct)
     {
-        if (await constituents.Load(id, ct) is not { } c)
-        {
-            return NotFound(id);
-        }
-        if (!ConstituentService.TryKind(request.Kind, out var kind))
-        {
-            return Error.Validation("kind", $"'{request.Kind}' is not a constituent kind. Allowed values: client, internal, partner.").ToProblem();
-        }
-        if (request.Contacts is { Count: > 0 } || request.Scopes is { Count: > 0 })
-        {
-            return Error.Validation("contacts", "Contacts and scopes are changed through their own endpoints, not by PUT.").ToProblem();
-        }
-        if (c.Update(request.Name, kind, ConstituentService.ToContract(request.Contract), request.Notes, time.GetUtcNow()) is { } error)
-        {
-            return error.ToProblem();
-        }
-        if (await db.Constituents.AnyAsync(x => x.Name == c.Name && x.Id != id, ct))
-        {
-            return Error.Conflict("name-taken", $"A constituent named '{c.Name}' already exists.").ToProblem();
-        }
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(c.ToDto());
+        var result = await constituents.UpdateAsync(id, request, ct);
+        return result.IsSuccess ? TypedResults.Ok(result.Value!.ToDto()) : result.Error!.ToProblem();
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -137,67 +117,28 @@ public static class ConstituentsApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteScope(
-        Guid id, Guid scopeId, VigieDb db, ConstituentDirectory directory, CancellationToken ct)
-    {
-        var deleted = await db.Scopes.Where(s => s.Id == scopeId && s.ConstituentId == id).ExecuteDeleteAsync(ct);
-        if (deleted == 0)
-        {
-            return Error.NotFound($"Scope {scopeId} of constituent {id}").ToProblem();
-        }
-        directory.Invalidate();
-        return TypedResults.NoContent();
-    }
+        Guid id, Guid scopeId, ConstituentService constituents, CancellationToken ct) =>
+        await constituents.RemoveScopeAsync(id, scopeId, ct) is { } error ? error.ToProblem() : TypedResults.NoContent();
 
     internal static async Task<Results<Created<ContactDto>, ProblemHttpResult>> AddContact(
-        Guid id, ContactRequest request, ConstituentService constituents, VigieDb db, CancellationToken ct)
+        Guid id, ContactRequest request, ConstituentService constituents, CancellationToken ct)
     {
-        if (await constituents.Load(id, ct) is not { } c)
-        {
-            return NotFound(id);
-        }
-        var added = constituents.AddContact(c, request);
-        if (!added.IsSuccess)
-        {
-            return added.Error!.ToProblem();
-        }
-        await db.SaveChangesAsync(ct);
-        constituents.RememberKeys([added.Value!]);
-        return TypedResults.Created($"/api/v1/constituents/{id}/contacts/{added.Value!.Id}", added.Value.ToDto());
+        var added = await constituents.AddContactAsync(id, request, ct);
+        return added.IsSuccess
+            ? TypedResults.Created($"/api/v1/constituents/{id}/contacts/{added.Value!.Id}", added.Value.ToDto())
+            : added.Error!.ToProblem();
     }
 
     internal static async Task<Results<Ok<ContactDto>, ProblemHttpResult>> UpdateContact(
-        Guid id, Guid contactId, ContactRequest request, ConstituentService constituents, VigieDb db, CancellationToken ct)
+        Guid id, Guid contactId, ContactRequest request, ConstituentService constituents, CancellationToken ct)
     {
-        if (await db.Contacts.FirstOrDefaultAsync(x => x.Id == contactId && x.ConstituentId == id, ct) is not { } contact)
-        {
-            return Error.NotFound($"Contact {contactId} of constituent {id}").ToProblem();
-        }
-        var role = contact.Role;
-        if (request.Role is not null && !EnumWords.TryParse(request.Role, out role))
-        {
-            return Error.Validation("role", $"'{request.Role}' is not a contact role. Allowed values: security, technical, management, legal, abuse, other.").ToProblem();
-        }
-        if (ConstituentService.CheckKey(request.PgpPublicKey) is { } keyError)
-        {
-            return keyError.ToProblem();
-        }
-        if (contact.Update(request.Name, request.Email, role, request.Phone, request.PgpPublicKey) is { } error)
-        {
-            return error.ToProblem();
-        }
-        if (await db.Contacts.AnyAsync(x => x.ConstituentId == id && x.Email == contact.Email && x.Id != contactId, ct))
-        {
-            return Error.Conflict("duplicate-contact", $"{contact.Email} is already a contact of this constituent.").ToProblem();
-        }
-        await db.SaveChangesAsync(ct);
-        constituents.RememberKeys([contact]);
-        return TypedResults.Ok(contact.ToDto());
+        var result = await constituents.UpdateContactAsync(id, contactId, request, ct);
+        return result.IsSuccess ? TypedResults.Ok(result.Value!.ToDto()) : result.Error!.ToProblem();
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteContact(Guid id, Guid contactId, VigieDb db, CancellationToken ct) =>
-        await db.Contacts.Where(x => x.Id == contactId && x.ConstituentId == id).ExecuteDeleteAsync(ct) == 0
-            ? Error.NotFound($"Contact {contactId} of constituent {id}").ToProblem()
-            : TypedResults.NoContent();
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteContact(
+        Guid id, Guid contactId, ConstituentService constituents, CancellationToken ct) =>
+        await constituents.RemoveContactAsync(id, contactId, ct) is { } error ? error.ToProblem() : TypedResults.NoContent();
 
     private static ProblemHttpResult NotFound(Guid id) => Error.NotFound($"Constituent {id}").ToProblem();
 }

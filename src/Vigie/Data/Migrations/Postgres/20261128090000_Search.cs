@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Vigie.Features.Search;
+
+#nullable disable
+
+namespace Vigie.Data.Migrations.Postgres
+{
+    /// <summary>
+    /// Hand-written: the full-text and observable search structures EF does not model
+    /// (<see cref="SearchSchema"/>). Raw SQL only, so the model snapshot is untouched.
+    /// </summary>
+    [DbContext(typeof(PostgresVigieDb))]
+    [Migration("20261128090000_Search")]
+    public partial class Search : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            foreach (var sql in SearchSchema.PostgresUp)
+            {
+                migrationBuilder.Sql(sql);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            foreach (var sql in SearchSchema.PostgresDown)
+            {
+                migrationBuilder.Sql(sql);
+            }
+        }
+    }
+}

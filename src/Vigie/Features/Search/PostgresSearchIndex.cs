@@ -1,0 +1,147 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Vigie.Core.Observables;
+using Vigie.Core.Search;
+using Vigie.Data;
+
+namespace Vigie.Features.Search;
+
+/// <summary>
+/// Search on PostgreSQL: the generated <c>search_vector</c> columns (GIN) for words, with
+/// <c>plainto_tsquery</c>/<c>phraseto_tsquery</c> so no user text is ever query syntax; the GiST
+/// <c>inet</c> index for networks (<c>&amp;&amp;</c>: contains or is contained); the
+/// <c>reverse(host)</c> index for domains (<see cref="SearchSchema"/>).
+/// </summary>
+public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
+{
+    private static readonly string[] ObservableTables = ["incident_observables", "report_observables"];
+
+    public async Task<CandidatePage> IncidentsAsync(SearchQuery query, string? after, int take, CancellationToken ct)
+    {
+        var before = long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : (long?)null;
+        var rows = await TextAsync("incidents", "\"Ordinal\"", query, before, take, r => (r.GetGuid(0), r.GetInt64(1).ToString(CultureInfo.InvariantCulture)), ct);
+        return Page(rows, take);
+    }
+
+    public async Task<CandidatePage> ReportsAsync(SearchQuery query, string? after, int take, CancellationToken ct)
+    {
+        // Report ids are version 7 UUIDs made from the arrival time: newest first is id order.
+        var before = Guid.TryParse(after, out var a) ? a : (Guid?)null;
+        var rows = await TextAsync("reports", "\"Id\"", query, before, take, r => (r.GetGuid(0), r.GetGuid(0).ToString()), ct);
+        return Page(rows, take);
+    }
+
+    private static CandidatePage Page(List<(Guid Id, string Key)> rows, int take) =>
+        new([.. rows.Take(take).Select(r => r.Id)], rows.Count > take ? rows[take - 1].Key : null);
+
+    private async Task<List<(Guid, string)>> TextAsync(string table, string orderColumn, SearchQuery query, object? before, int take,
+        Func<DbDataReader, (Guid, string)> read, CancellationToken ct)
+    {
+        var text = query.ToPostgresText();
+        if (query.Terms.Count == 0 || text.Length == 0)
+        {
+            return [];
+        }
+        var function = query.IsPhrase ? "phraseto_tsquery" : "plainto_tsquery";
+        return await WithCommandAsync(async cmd =>
+        {
+            cmd.CommandText = $"""
+                SELECT "Id", {orderColumn} FROM {table}
+                WHERE search_vector @@ {function}('simple'::regconfig, @q){(before is null ? "" : $" AND {orderColumn} < @before")}
+                ORDER BY {orderColumn} DESC LIMIT @take
+                """;
+            Add(cmd, "q", text);
+            if (before is not null)
+            {
+                Add(cmd, "before", before);
+            }
+            Add(cmd, "take", take + 1);
+            var rows = new List<(Guid, string)>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(read(reader));
+            }
+            return rows;
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<ObservableValue>> NetworkObservablesAsync(IPAddress network, int length, int cap, CancellationToken ct)
+    {
+        var block = string.Create(CultureInfo.InvariantCulture, $"{network}/{length}");
+        return await ValuesAsync(table => $"""
+            SELECT DISTINCT "Kind", "Value" FROM {table}
+            WHERE "Kind" IN ({SearchSchema.IpKinds}) AND {SearchSchema.PostgresInet} && CAST(@block AS inet) LIMIT @cap
+            """, cmd => Add(cmd, "block", block), cap, ct);
+    }
+
+    public async Task<IReadOnlyList<ObservableValue>> HostObservablesAsync(string domain, int cap, CancellationToken ct)
+    {
+        var reversed = new string([.. domain.Reverse()]);
+        var pattern = Like(reversed + ".") + "%";
+        return await ValuesAsync(table => $"""
+            SELECT DISTINCT "Kind", "Value" FROM {table}
+            WHERE "Kind" IN ({SearchSchema.HostKinds})
+              AND (reverse({SearchSchema.PostgresHost}) = @reversed OR reverse({SearchSchema.PostgresHost}) LIKE @pattern)
+            LIMIT @cap
+            """, cmd =>
+        {
+            Add(cmd, "reversed", reversed);
+            Add(cmd, "pattern", pattern);
+        }, cap, ct);
+    }
+
+    private static string Like(string s) =>
+        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private async Task<IReadOnlyList<ObservableValue>> ValuesAsync(Func<string, string> sql, Action<DbCommand> parameters, int cap, CancellationToken ct)
+    {
+        var found = new HashSet<ObservableValue>();
+        await WithCommandAsync(async cmd =>
+        {
+            foreach (var table in ObservableTables)
+            {
+                cmd.Parameters.Clear();
+                cmd.CommandText = sql(table);
+                parameters(cmd);
+                Add(cmd, "cap", cap);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (found.Count < cap && await reader.ReadAsync(ct))
+                {
+                    if (Enum.TryParse<ObservableKind>(reader.GetString(0), out var kind))
+                    {
+                        found.Add(new ObservableValue(kind, reader.GetString(1)));
+                    }
+                }
+            }
+            return true;
+        }, ct);
+        return [.. found];
+    }
+
+    private async Task<T> WithCommandAsync<T>(Func<DbCommand, Task<T>> action, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = db.Database.GetDbConnection().CreateCommand();
+            cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            return await action(cmd);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static void Add(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+}
