@@ -9,6 +9,8 @@ using static Vigie.Tests.Intake.Parsing.MailTestKit;
 namespace Vigie.Tests.Intake.Parsing;
 
 /// <summary>MailContentReader: text, sanitised HTML, attachments in a real blob store, archive listings.</summary>
+// The zip-bomb test measures the process's allocations, so nothing else may run beside it.
+[Collection(nameof(Vigie.Tests.Infrastructure.AllocationMeasuring))]
 public sealed class MailContentReaderTests : IDisposable
 {
     private readonly MailTestKit _kit = new();
