@@ -130,12 +130,24 @@ public sealed class SmtpLimitsTests(SmtpLimitsApp app) : IClassFixture<SmtpLimit
         var bytes = Sample(Guid.NewGuid().ToString("N"));
         // The blob store cannot create its temporary directory: a file stands where it should be.
         var tmp = Path.Combine(app.DataDirectory, "blobs", "tmp");
-        if (Directory.Exists(tmp))
-        {
-            Directory.Delete(tmp, recursive: true);
-        }
         Directory.CreateDirectory(Path.GetDirectoryName(tmp)!);
-        await File.WriteAllTextAsync(tmp, "in the way", Ct);
+        // The host's intake worker may be storing an attachment of an earlier test and recreate the
+        // directory between the delete and the write: try again until the file stands there.
+        for (var attempt = 1; !File.Exists(tmp); attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(tmp))
+                {
+                    Directory.Delete(tmp, recursive: true);
+                }
+                await File.WriteAllTextAsync(tmp, "in the way", Ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && attempt < 50)
+            {
+                await Task.Delay(100, Ct);
+            }
+        }
         try
         {
             using var client = new SmtpClient();
