@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Fluid;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
@@ -40,7 +39,7 @@ public sealed record RenderedText(string Subject, string Body);
 /// the database (so every node of a cluster uses the same). Liquid (Fluid) with strict variables and
 /// filters: a typo is an error shown to the editor, never a silently empty placeholder.
 /// </summary>
-public sealed partial class CorrespondenceTemplates(VigieDb db, IOptions<TeamProfileOptions> team, AnswerComposer composer, TimeProvider time)
+public sealed class CorrespondenceTemplates(VigieDb db, IOptions<TeamProfileOptions> team, AnswerComposer composer, TimeProvider time)
 {
     /// <summary>The shipped templates, in the order the UI lists them.</summary>
     public static readonly IReadOnlyList<string> Keys =
@@ -294,8 +293,8 @@ public sealed partial class CorrespondenceTemplates(VigieDb db, IOptions<TeamPro
     {
         if (!Parser.TryParse(source, out var template, out var error))
         {
-            var (line, column) = Position(error);
-            return Error.Validation(part, $"The {part} of the template does not parse (line {line}, column {column}): {FirstLine(error)}");
+            var (line, column) = FluidErrors.Position(error);
+            return Error.Validation(part, $"The {part} of the template does not parse (line {line}, column {column}): {FluidErrors.FirstLine(error)}");
         }
         var options = new TemplateOptions
         {
@@ -319,25 +318,7 @@ public sealed partial class CorrespondenceTemplates(VigieDb db, IOptions<TeamPro
         }
         catch (Exception ex) when (ex is FluidException or InvalidOperationException or ArgumentException or FormatException)
         {
-            return Error.Validation(part, $"The {part} of the template cannot be rendered: {FirstLine(ex.Message)}");
+            return Error.Validation(part, $"The {part} of the template cannot be rendered: {FluidErrors.FirstLine(ex.Message)}");
         }
     }
-
-    private static (int Line, int Column) Position(string error)
-    {
-        var match = ErrorPosition().Match(error);
-        return match.Success
-            ? (int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture))
-            : (0, 0);
-    }
-
-    private static string FirstLine(string error)
-    {
-        var end = error.IndexOf('\n', StringComparison.Ordinal);
-        var line = ErrorPosition().Replace(end < 0 ? error : error[..end], "").Trim();
-        return line.EndsWith('.') ? line : line + ".";
-    }
-
-    [GeneratedRegex(@"at \((\d+):(\d+)\)")]
-    private static partial Regex ErrorPosition();
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Fluid;
 
@@ -97,10 +96,10 @@ internal sealed partial class AnswerTemplates(string directory, ILogger logger)
         }
         else
         {
-            var (line, column) = Position(error);
+            var (line, column) = FluidErrors.Position(error);
             logger.LogError(
                 "Answer template {Path} has an error at line {Line}, column {Column}: {Error} The built-in template is used until the file is fixed.",
-                path, line, column, FirstLine(error));
+                path, line, column, FluidErrors.FirstLine(error));
         }
 
         _overrides[path] = new OverrideEntry(file.LastWriteTimeUtc, file.Length, template);
@@ -110,26 +109,6 @@ internal sealed partial class AnswerTemplates(string directory, ILogger logger)
     /// <summary>Reports a template that parsed but failed while rendering (too many steps…); the caller falls back to the default.</summary>
     public void ReportRenderFailure(AnswerKind kind, string language, Exception ex) =>
         logger.LogError(ex, "Answer template {Path} failed to render; the built-in template is used.", Path.Combine(Directory, FileName(kind, language)));
-
-    // Fluid's messages end with "at (line:column)" followed by the source line.
-    private static (int Line, int Column) Position(string error)
-    {
-        var match = ErrorPosition().Match(error);
-        return match.Success
-            ? (int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture))
-            : (0, 0);
-    }
-
-    // "An identifier was expected after the '|' sign at (2:13)\nSource:…" → "An identifier was expected after the '|' sign."
-    private static string FirstLine(string error)
-    {
-        var end = error.IndexOf('\n', StringComparison.Ordinal);
-        var line = ErrorPosition().Replace(end < 0 ? error : error[..end], "").Trim();
-        return line.EndsWith('.') ? line : line + ".";
-    }
-
-    [GeneratedRegex(@"at \((\d+):(\d+)\)")]
-    private static partial Regex ErrorPosition();
 
     [GeneratedRegex("^[a-z]{2,3}$")]
     private static partial Regex LanguageCode();
