@@ -26,7 +26,7 @@ namespace Vigie.Bench;
 public static partial class WorkspaceBench
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private const int GeneratorVersion = 1;
+    private const int GeneratorVersion = 2;
     private const string Password = "bench-password-0123";
     private const double PageTarget = 100;
     private const double SearchTarget = 200;

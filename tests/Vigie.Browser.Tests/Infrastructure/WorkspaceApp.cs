@@ -79,6 +79,8 @@ public abstract class WorkspaceApp : VigieApp
 
     protected override IReadOnlyDictionary<string, string> ExtraSettings() => new Dictionary<string, string>
     {
+        // A free port each: the shipped appsettings.json says 5080, and fixtures of several test classes run at once.
+        ["Urls"] = "http://127.0.0.1:0",
         ["Vigie:Team:IncidentEmail"] = IncidentAddress,
         ["Vigie:Team:GeneralEmail"] = GeneralAddress,
         ["Vigie:Pgp:PassphraseFile"] = TestKeys.File("team.passphrase"),

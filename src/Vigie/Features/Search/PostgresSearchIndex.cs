@@ -19,6 +19,12 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
 {
     private static readonly string[] ObservableTables = ["incident_observables", "report_observables"];
 
+    /// <summary>Below this many matches, full-text candidates are read in full and sorted (see TextAsync).</summary>
+    private const int RareMatches = 2000;
+
+    /// <summary>Observable rows read at most per table before the distinct values are taken.</summary>
+    private const int MaxRows = 20_000;
+
     public async Task<CandidatePage> IncidentsAsync(SearchQuery query, string? after, int take, CancellationToken ct)
     {
         var before = long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : (long?)null;
@@ -46,13 +52,29 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
             return [];
         }
         var function = query.IsPhrase ? "phraseto_tsquery" : "plainto_tsquery";
+        var match = $"search_vector @@ {function}('simple'::regconfig, @q)";
+        var after = before is null ? "" : $" AND {orderColumn} < @before";
+        // Few matches (a hash, a rare name): read them all through the GIN index and sort; many (a
+        // common word): walk the newest-first index and stop after a page. PostgreSQL's estimate for
+        // a word it has no statistics on cannot tell the two apart, so count first, up to a cap.
+        var rare = await WithCommandAsync(async cmd =>
+        {
+            cmd.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {match} LIMIT {RareMatches}) m";
+            Add(cmd, "q", text);
+            return (long)(await cmd.ExecuteScalarAsync(ct))! < RareMatches;
+        }, ct);
         return await WithCommandAsync(async cmd =>
         {
-            cmd.CommandText = $"""
-                SELECT "Id", {orderColumn} FROM {table}
-                WHERE search_vector @@ {function}('simple'::regconfig, @q){(before is null ? "" : $" AND {orderColumn} < @before")}
-                ORDER BY {orderColumn} DESC LIMIT @take
-                """;
+            cmd.CommandText = rare
+                ? $"""
+                    WITH m AS MATERIALIZED (SELECT "Id" AS id, {orderColumn} AS sort_key FROM {table} WHERE {match})
+                    SELECT id, sort_key FROM m{(before is null ? "" : " WHERE sort_key < @before")} ORDER BY sort_key DESC LIMIT @take
+                    """
+                : $"""
+                    SELECT "Id", {orderColumn} FROM {table}
+                    WHERE {match}{after}
+                    ORDER BY {orderColumn} DESC LIMIT @take
+                    """;
             Add(cmd, "q", text);
             if (before is not null)
             {
@@ -72,30 +94,35 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
     public async Task<IReadOnlyList<ObservableValue>> NetworkObservablesAsync(IPAddress network, int length, int cap, CancellationToken ct)
     {
         var block = string.Create(CultureInfo.InvariantCulture, $"{network}/{length}");
+        // The inner LIMIT keeps the planner on the GiST index: with DISTINCT … LIMIT alone it prefers
+        // walking the (Kind, Value) index in order and filtering a million rows (bench workspace).
         return await ValuesAsync(table => $"""
-            SELECT DISTINCT "Kind", "Value" FROM {table}
-            WHERE "Kind" IN ({SearchSchema.IpKinds}) AND {SearchSchema.PostgresInet} && CAST(@block AS inet) LIMIT @cap
+            SELECT DISTINCT "Kind", "Value" FROM (
+                SELECT "Kind", "Value" FROM {table}
+                WHERE "Kind" IN ({SearchSchema.IpKinds}) AND {SearchSchema.PostgresInet} && CAST(@block AS inet) LIMIT {MaxRows}) m
+            LIMIT @cap
             """, cmd => Add(cmd, "block", block), cap, ct);
     }
 
     public async Task<IReadOnlyList<ObservableValue>> HostObservablesAsync(string domain, int cap, CancellationToken ct)
     {
+        // The host reversed: the domain itself, or anything under "<reversed>." (a key range of the
+        // text_pattern_ops index; the range operators work with a parameter, where LIKE would need a constant).
         var reversed = new string([.. domain.Reverse()]);
-        var pattern = Like(reversed + ".") + "%";
+        var host = $"reverse({SearchSchema.PostgresHost})";
         return await ValuesAsync(table => $"""
-            SELECT DISTINCT "Kind", "Value" FROM {table}
-            WHERE "Kind" IN ({SearchSchema.HostKinds})
-              AND (reverse({SearchSchema.PostgresHost}) = @reversed OR reverse({SearchSchema.PostgresHost}) LIKE @pattern)
+            SELECT DISTINCT "Kind", "Value" FROM (
+                SELECT "Kind", "Value" FROM {table}
+                WHERE "Kind" IN ({SearchSchema.HostKinds})
+                  AND ({host} = @reversed OR ({host} ~>=~ @from AND {host} ~<~ @to)) LIMIT {MaxRows}) m
             LIMIT @cap
             """, cmd =>
         {
             Add(cmd, "reversed", reversed);
-            Add(cmd, "pattern", pattern);
+            Add(cmd, "from", reversed + ".");
+            Add(cmd, "to", reversed + "/");
         }, cap, ct);
     }
-
-    private static string Like(string s) =>
-        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private async Task<IReadOnlyList<ObservableValue>> ValuesAsync(Func<string, string> sql, Action<DbCommand> parameters, int cap, CancellationToken ct)
     {
