@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Vigie.Core.Observables;
 using Vigie.Core.Search;
 using Vigie.Data;
@@ -57,13 +56,13 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
         // Few matches (a hash, a rare name): read them all through the GIN index and sort; many (a
         // common word): walk the newest-first index and stop after a page. PostgreSQL's estimate for
         // a word it has no statistics on cannot tell the two apart, so count first, up to a cap.
-        var rare = await WithCommandAsync(async cmd =>
+        var rare = await db.WithCommandAsync(async cmd =>
         {
             cmd.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {match} LIMIT {RareMatches}) m";
-            Add(cmd, "q", text);
+            SearchCommands.Add(cmd, "q", text);
             return (long)(await cmd.ExecuteScalarAsync(ct))! < RareMatches;
         }, ct);
-        return await WithCommandAsync(async cmd =>
+        return await db.WithCommandAsync(async cmd =>
         {
             cmd.CommandText = rare
                 ? $"""
@@ -75,12 +74,12 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
                     WHERE {match}{after}
                     ORDER BY {orderColumn} DESC LIMIT @take
                     """;
-            Add(cmd, "q", text);
+            SearchCommands.Add(cmd, "q", text);
             if (before is not null)
             {
-                Add(cmd, "before", before);
+                SearchCommands.Add(cmd, "before", before);
             }
-            Add(cmd, "take", take + 1);
+            SearchCommands.Add(cmd, "take", take + 1);
             var rows = new List<(Guid, string)>();
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -101,7 +100,7 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
                 SELECT "Kind", "Value" FROM {table}
                 WHERE "Kind" IN ({SearchSchema.IpKinds}) AND {SearchSchema.PostgresInet} && CAST(@block AS inet) LIMIT {MaxRows}) m
             LIMIT @cap
-            """, cmd => Add(cmd, "block", block), cap, ct);
+            """, cmd => SearchCommands.Add(cmd, "block", block), cap, ct);
     }
 
     public async Task<IReadOnlyList<ObservableValue>> HostObservablesAsync(string domain, int cap, CancellationToken ct)
@@ -118,23 +117,23 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
             LIMIT @cap
             """, cmd =>
         {
-            Add(cmd, "reversed", reversed);
-            Add(cmd, "from", reversed + ".");
-            Add(cmd, "to", reversed + "/");
+            SearchCommands.Add(cmd, "reversed", reversed);
+            SearchCommands.Add(cmd, "from", reversed + ".");
+            SearchCommands.Add(cmd, "to", reversed + "/");
         }, cap, ct);
     }
 
     private async Task<IReadOnlyList<ObservableValue>> ValuesAsync(Func<string, string> sql, Action<DbCommand> parameters, int cap, CancellationToken ct)
     {
         var found = new HashSet<ObservableValue>();
-        await WithCommandAsync(async cmd =>
+        await db.WithCommandAsync(async cmd =>
         {
             foreach (var table in ObservableTables)
             {
                 cmd.Parameters.Clear();
                 cmd.CommandText = sql(table);
                 parameters(cmd);
-                Add(cmd, "cap", cap);
+                SearchCommands.Add(cmd, "cap", cap);
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 while (found.Count < cap && await reader.ReadAsync(ct))
                 {
@@ -147,28 +146,5 @@ public sealed class PostgresSearchIndex(VigieDb db) : ISearchIndex
             return true;
         }, ct);
         return [.. found];
-    }
-
-    private async Task<T> WithCommandAsync<T>(Func<DbCommand, Task<T>> action, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = db.Database.GetDbConnection().CreateCommand();
-            cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            return await action(cmd);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private static void Add(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
     }
 }

@@ -2,8 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Vigie.Core.Observables;
 using Vigie.Core.Search;
 using Vigie.Data;
@@ -37,7 +35,7 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
         var before = long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : long.MaxValue;
         var ids = new List<Guid>(take);
         long last = 0;
-        var more = await WithCommandAsync(async cmd =>
+        var more = await db.WithCommandAsync(async cmd =>
         {
             // FTS5 hands rows out in rowid order when asked (ORDER BY rowid DESC), so LIMIT ends the walk.
             cmd.CommandText = $"""
@@ -45,9 +43,9 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
                 WHERE {table}_fts MATCH $match AND {table}_fts.rowid < $before
                 ORDER BY {table}_fts.rowid DESC LIMIT $take
                 """;
-            Add(cmd, "$match", match);
-            Add(cmd, "$before", before);
-            Add(cmd, "$take", take + 1);
+            SearchCommands.Add(cmd, "$match", match);
+            SearchCommands.Add(cmd, "$before", before);
+            SearchCommands.Add(cmd, "$take", take + 1);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -67,7 +65,7 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
     {
         var found = new HashSet<ObservableValue>();
         var enclosing = SearchNetworks.EnclosingCidrs(network, length);
-        await WithCommandAsync(async cmd =>
+        await db.WithCommandAsync(async cmd =>
         {
             // Blocks that contain the query: each candidate prefix is an exact key.
             var names = enclosing.Select((_, i) => "$c" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -77,7 +75,7 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
                 cmd.CommandText = $"""SELECT DISTINCT "Kind", "Value" FROM {table} WHERE "Kind" = 'Cidr' AND "Value" IN ({string.Join(',', names)})""";
                 for (var i = 0; i < names.Length; i++)
                 {
-                    Add(cmd, names[i], enclosing[i]);
+                    SearchCommands.Add(cmd, names[i], enclosing[i]);
                 }
                 await ReadValuesAsync(cmd, found, cap, _ => true, ct);
             }
@@ -96,9 +94,9 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
                             SELECT DISTINCT "Kind", "Value" FROM {table}
                             WHERE "Kind" IN ('IPv4', 'Cidr') AND "Value" >= $from AND "Value" < $to LIMIT $limit
                             """;
-                        Add(cmd, "$from", from);
-                        Add(cmd, "$to", to);
-                        Add(cmd, "$limit", IPv6ScanLimit);
+                        SearchCommands.Add(cmd, "$from", from);
+                        SearchCommands.Add(cmd, "$to", to);
+                        SearchCommands.Add(cmd, "$limit", IPv6ScanLimit);
                         await ReadValuesAsync(cmd, found, cap, Inside, ct);
                     }
                 }
@@ -114,10 +112,10 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
                         : $"""SELECT DISTINCT "Kind", "Value" FROM {table} WHERE "Kind" IN ('IPv6', 'Cidr') AND "Value" >= $from AND "Value" < $to LIMIT $limit""";
                     if (group is not null)
                     {
-                        Add(cmd, "$from", group + ":");
-                        Add(cmd, "$to", group + ";");
+                        SearchCommands.Add(cmd, "$from", group + ":");
+                        SearchCommands.Add(cmd, "$to", group + ";");
                     }
-                    Add(cmd, "$limit", IPv6ScanLimit);
+                    SearchCommands.Add(cmd, "$limit", IPv6ScanLimit);
                     await ReadValuesAsync(cmd, found, cap, Inside, ct);
                 }
             }
@@ -129,7 +127,7 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
     public async Task<IReadOnlyList<ObservableValue>> HostObservablesAsync(string domain, int cap, CancellationToken ct)
     {
         var found = new HashSet<ObservableValue>();
-        await WithCommandAsync(async cmd =>
+        await db.WithCommandAsync(async cmd =>
         {
             foreach (var table in ObservableTables)
             {
@@ -139,8 +137,8 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
                     SELECT DISTINCT o."Kind", o."Value" FROM {table}_hosts h JOIN {table} o ON o.rowid = h.rowid
                     WHERE {table}_hosts MATCH $phrase LIMIT $limit
                     """;
-                Add(cmd, "$phrase", "\"" + domain.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
-                Add(cmd, "$limit", IPv6ScanLimit);
+                SearchCommands.Add(cmd, "$phrase", "\"" + domain.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+                SearchCommands.Add(cmd, "$limit", IPv6ScanLimit);
                 await ReadValuesAsync(cmd, found, cap, v => SearchHosts.IsWithin(SearchHosts.HostOf(v), domain), ct);
             }
             return true;
@@ -162,28 +160,5 @@ public sealed class SqliteSearchIndex(VigieDb db) : ISearchIndex
                 }
             }
         }
-    }
-
-    private async Task<T> WithCommandAsync<T>(Func<DbCommand, Task<T>> action, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = db.Database.GetDbConnection().CreateCommand();
-            cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            return await action(cmd);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private static void Add(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
     }
 }
