@@ -43,6 +43,24 @@ public static class PostgresServer
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // FORCE may not end a server process of another role (an autovacuum worker busy on the
+                // database): wait for it. The throwaway cluster is deleted at the end of the run anyway,
+                // so cleanup that keeps failing is not worth failing a test class for.
+                if (attempt == 50)
+                {
+                    return;
+                }
+                await Task.Delay(200);
+            }
+        }
     }
 }
