@@ -70,19 +70,23 @@ public static class TriageQueue
         }
         var limit = Math.Clamp(filter.Limit, 1, 500);
         var page = await query.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.Id)
-            .Take(limit + 1)
-            .Select(r => new
-            {
-                Report = r,
-                Count = r.Observables.Count(),
-                First = r.Observables.OrderBy(o => o.Location).ThenBy(o => o.Start).Take(ShownObservables)
-                    .Select(o => new { o.Kind, o.Value }).ToList(),
-            })
-            .ToListAsync(ct);
-        var rows = page.Take(limit)
-            .Select(p => new QueueRow(p.Report, p.Count, [.. p.First.Select(o => (o.Kind, o.Value))]))
-            .ToList();
-        var next = page.Count > limit ? Cursor(page[limit - 1].Report) : null;
+            .Take(limit + 1).ToListAsync(ct);
+        // Observables in separate, index-bound queries: projecting "the first three of each report" in the
+        // page query made EF number every observable of the table (ROW_NUMBER over 3 million rows: 7 s).
+        var ids = page.Take(limit).Select(r => r.Id).ToList();
+        var counts = ids.Count == 0 ? new Dictionary<Guid, int>()
+            : await db.ReportObservables.AsNoTracking().Where(o => ids.Contains(o.ReportId))
+                .GroupBy(o => o.ReportId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var rows = new List<QueueRow>(ids.Count);
+        foreach (var report in page.Take(limit))
+        {
+            var first = counts.GetValueOrDefault(report.Id) == 0 ? []
+                : await db.ReportObservables.AsNoTracking().Where(o => o.ReportId == report.Id)
+                    .OrderBy(o => o.Location).ThenBy(o => o.Start).Take(ShownObservables)
+                    .Select(o => new { o.Kind, o.Value }).ToListAsync(ct);
+            rows.Add(new QueueRow(report, counts.GetValueOrDefault(report.Id), [.. first.Select(o => (o.Kind, o.Value))]));
+        }
+        var next = page.Count > limit ? Cursor(page[limit - 1]) : null;
 
         var constituentIds = rows.Select(r => r.Report.SuggestedConstituentId).OfType<Guid>().Distinct().ToList();
         var names = constituentIds.Count == 0 ? new Dictionary<Guid, string>()
