@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Playwright;
 using Vigie.Browser.Tests.Infrastructure;
+using Vigie.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Vigie.Browser.Tests.Reviews;
@@ -109,7 +109,7 @@ public sealed class ReviewPageTests(WorkspaceSqliteApp app) : IClassFixture<Work
         var path = await download.PathAsync();
         var pdf = await File.ReadAllBytesAsync(path, Ct);
         Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
-        var text = await PdfTextAsync(path);
+        var text = await PdfText.ReadAsync(path, Ct);
         Assert.Contains("TLP:AMBER", text, StringComparison.Ordinal);
         Assert.Contains("Emotet on Lilas workstations", text, StringComparison.Ordinal);
         Assert.Contains("Rapport de clôture d'incident", text, StringComparison.Ordinal);
@@ -142,19 +142,5 @@ public sealed class ReviewPageTests(WorkspaceSqliteApp app) : IClassFixture<Work
         await Expect(page.Locator("#evidence-upload")).ToHaveCountAsync(0);
         await Expect(page.Locator("#evidence-empty")).ToHaveTextAsync("No evidence yet.");
         await page.Context.CloseAsync();
-    }
-
-    /// <summary>The PDF's text as poppler's pdftotext (Debian poppler-utils) reads it.</summary>
-    private static async Task<string> PdfTextAsync(string file)
-    {
-        using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-enc", "UTF-8", file, "-"])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        var text = await process.StandardOutput.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.Equal(0, process.ExitCode);
-        return text;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -7,6 +6,7 @@ using Microsoft.Playwright;
 using MimeKit;
 using MimeKit.Cryptography;
 using Vigie.Browser.Tests.Infrastructure;
+using Vigie.Tests.Infrastructure;
 using Vigie.Tests.Mail;
 using Vigie.Tests.Pgp;
 using static Microsoft.Playwright.Assertions;
@@ -108,7 +108,10 @@ public sealed class AnalystWalkTests(AnalystWalkApp app) : IClassFixture<Analyst
         await page.ClickAsync("#c-send");
         await Expect(page.Locator(".alert.ok")).ToHaveTextAsync("Message mis en file d'envoi.");
         var mail = await WaitForMailAsync("bob@partner.test", number!);
-        var text = await DecryptAsync(mail);
+        var (status, inner) = await _gpg.DecryptPgpMimeAsync(Assert.IsType<MultipartEncrypted>(mail.Body), Ct);
+        Assert.Contains("DECRYPTION_OKAY", status, StringComparison.Ordinal);
+        Assert.Contains("GOODSIG", status, StringComparison.Ordinal);
+        var text = inner.ToString();
         Assert.Contains(number!, text, StringComparison.Ordinal);
         Assert.Contains("45.83.64.77", text, StringComparison.Ordinal);
 
@@ -160,7 +163,7 @@ public sealed class AnalystWalkTests(AnalystWalkApp app) : IClassFixture<Analyst
         var path = await download.PathAsync();
         var pdf = await File.ReadAllBytesAsync(path, Ct);
         Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
-        var pdfText = await PdfTextAsync(path);
+        var pdfText = await PdfText.ReadAsync(path, Ct);
         Assert.Contains("TLP:RED", pdfText, StringComparison.Ordinal);
         Assert.Contains("Unpatched VPN appliance exploited.", pdfText, StringComparison.Ordinal);
         Assert.Contains(number!, pdfText, StringComparison.Ordinal);
@@ -188,33 +191,6 @@ public sealed class AnalystWalkTests(AnalystWalkApp app) : IClassFixture<Analyst
             return Task.FromResult(mail is not null);
         }, $"the encrypted mail to {to}");
         return mail!;
-    }
-
-    private async Task<string> DecryptAsync(MimeMessage mail)
-    {
-        var encrypted = Assert.IsType<MultipartEncrypted>(mail.Body);
-        var input = _gpg.NewPath("asc");
-        await using (var file = File.Create(input))
-        {
-            await ((MimePart)encrypted[1]).Content!.DecodeToAsync(file, Ct);
-        }
-        var output = _gpg.NewPath("eml");
-        var (code, status, error) = await _gpg.RunAsync(["--status-fd", "1", "--output", output, "--decrypt", input], Ct);
-        Assert.True(code == 0, error);
-        Assert.Contains("DECRYPTION_OKAY", status, StringComparison.Ordinal);
-        Assert.Contains("GOODSIG", status, StringComparison.Ordinal);
-        return await File.ReadAllTextAsync(output, Encoding.UTF8, Ct);
-    }
-
-    private static async Task<string> PdfTextAsync(string path)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("pdftotext") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(path);
-        start.ArgumentList.Add("-");
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var text = await process.StandardOutput.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return text;
     }
 }
 

@@ -390,16 +390,7 @@ public abstract class CorrespondenceApiTests(IntakeApp app) : IDisposable
     /// <summary>Decrypts with the recipient's gpg (RFC 3156 §4: part 2 is the OpenPGP message); returns gpg's status and the text inside.</summary>
     private async Task<(string Status, string Text)> DecryptAsync(MultipartEncrypted encrypted)
     {
-        var path = _gpg.NewPath("asc");
-        await using (var file = File.Create(path))
-        {
-            await ((MimePart)encrypted[1]).Content!.DecodeToAsync(file, Ct);
-        }
-        var output = _gpg.NewPath("eml");
-        var (code, status, error) = await _gpg.RunAsync(["--status-fd", "1", "--output", output, "--decrypt", path], Ct);
-        Assert.True(code == 0, error);
-        await using var decrypted = File.OpenRead(output);
-        var entity = await MimeEntity.LoadAsync(decrypted, Ct);
+        var (status, entity) = await _gpg.DecryptPgpMimeAsync(encrypted, Ct);
         var text = entity is TextPart part ? part.Text : entity is Multipart m ? ((TextPart)m[0]).Text : entity.ToString();
         return (status, text);
     }

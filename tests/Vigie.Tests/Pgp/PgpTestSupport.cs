@@ -137,6 +137,24 @@ public sealed class GpgHome : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
+    /// <summary>
+    /// Decrypts a PGP/MIME message as its recipient's mail client would (RFC 3156 §4: part 2 is the
+    /// OpenPGP message); returns gpg's status lines and the MIME entity inside.
+    /// </summary>
+    public async Task<(string Status, MimeEntity Inner)> DecryptPgpMimeAsync(MimeKit.Cryptography.MultipartEncrypted encrypted, CancellationToken ct)
+    {
+        var input = NewPath("asc");
+        await using (var file = System.IO.File.Create(input))
+        {
+            await ((MimePart)encrypted[1]).Content!.DecodeToAsync(file, ct);
+        }
+        var output = NewPath("eml");
+        var (code, status, error) = await RunAsync(["--status-fd", "1", "--output", output, "--decrypt", input], ct);
+        Assert.True(code == 0, error);
+        await using var decrypted = System.IO.File.OpenRead(output);
+        return (status, await MimeEntity.LoadAsync(decrypted, ct));
+    }
+
     /// <summary>Runs gpg on <paramref name="input"/> (written as is) and returns what it wrote to --output.</summary>
     public async Task<string> TransformAsync(string input, CancellationToken ct, params string[] args)
     {

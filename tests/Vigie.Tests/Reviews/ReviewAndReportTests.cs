@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -229,7 +228,7 @@ public abstract class ReviewAndReportTests(VigieApp app)
         Assert.Equal($"{number}-closure-report-en-redacted.pdf", response.Content.Headers.ContentDisposition?.FileNameStar);
         Assert.Equal("%PDF"u8.ToArray(), bytes[..4]);
 
-        var text = await PdfTextAsync(bytes);
+        var text = await PdfText.ReadAsync(bytes, Ct);
         Assert.Contains("Phishing PDF export", text, StringComparison.Ordinal);
         Assert.Contains("Incident closure report", text, StringComparison.Ordinal);
         Assert.Contains("Takedown requests work faster", text, StringComparison.Ordinal);
@@ -272,29 +271,6 @@ public abstract class ReviewAndReportTests(VigieApp app)
         var signIn = await anonymous.GetAsync($"/incidents/{red}/report?lang=en", Ct);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.StartsWith("/signin", signIn.Headers.Location?.PathAndQuery ?? signIn.Headers.Location?.OriginalString, StringComparison.Ordinal);
-    }
-
-    /// <summary>The PDF's text as poppler's pdftotext reads it (pages separated by form feeds).</summary>
-    internal static async Task<string> PdfTextAsync(byte[] pdf)
-    {
-        var file = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllBytesAsync(file, pdf, Ct);
-            using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-enc", "UTF-8", file, "-"])
-            {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            })!;
-            var text = await process.StandardOutput.ReadToEndAsync(Ct);
-            await process.WaitForExitAsync(Ct);
-            Assert.Equal(0, process.ExitCode);
-            return text;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }
 
