@@ -118,9 +118,8 @@ public static class EvidenceApi
             return opened.Error!.ToProblem();
         }
         var (item, content) = opened.Value!;
-        // Hostile content: never rendered, never sniffed, never cached on the way (RFC 6266 attachment,
-        // with filename* for names beyond ASCII).
-        http.Response.Headers.XContentTypeOptions = "nosniff";
+        // Hostile content: never rendered, never cached on the way (RFC 6266 attachment, with filename*
+        // for names beyond ASCII); never sniffed either, like every response (WebSetup).
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.File(content, "application/octet-stream", item.FileName,
             entityTag: new EntityTagHeaderValue($"\"{item.Sha256}\""));

@@ -166,7 +166,7 @@ public static class ReportsApi
             : Error.NotFound($"Report {id}").ToProblem();
 
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Attachment(Guid id, Guid attachmentId, VigieDb db,
-        BlobStore blobs, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        BlobStore blobs, ClaimsPrincipal user, CancellationToken ct)
     {
         var a = await db.ReportAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.ReportId == id, ct);
         if (a is null || !await db.Reports.VisibleTo(db, user).AnyAsync(r => r.Id == id, ct))
@@ -177,8 +177,8 @@ public static class ReportsApi
         {
             return Error.NotFound($"The content of attachment {attachmentId} (it was not stored: {a.Problem ?? "unknown reason"})").ToProblem();
         }
-        // Hostile content: octet-stream with an attachment disposition, so no browser renders or sniffs it.
-        http.Response.Headers.XContentTypeOptions = "nosniff";
+        // Hostile content: octet-stream with an attachment disposition, so no browser renders it (and
+        // every response says nosniff: WebSetup).
         return TypedResults.File(blobs.OpenRead(a.Sha256), "application/octet-stream", SafeFileName(a.FileName, a.Id));
     }
 
@@ -206,14 +206,13 @@ public static class ReportsApi
     }
 
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Raw(Guid id, VigieDb db, BlobStore blobs,
-        ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        ClaimsPrincipal user, CancellationToken ct)
     {
         if (await db.Reports.AsNoTracking().VisibleTo(db, user).FirstOrDefaultAsync(r => r.Id == id, ct) is not { } r)
         {
             return Error.NotFound($"Report {id}").ToProblem();
         }
-        // Served as an attachment, never rendered: the content is hostile until proven otherwise.
-        http.Response.Headers.XContentTypeOptions = "nosniff";
+        // Served as an attachment, never rendered (nor sniffed: WebSetup): the content is hostile until proven otherwise.
         return TypedResults.File(blobs.OpenRead(r.Sha256), "message/rfc822", $"report-{r.Id}.eml");
     }
 

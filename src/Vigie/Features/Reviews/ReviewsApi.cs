@@ -116,13 +116,14 @@ public static class ReviewsApi
     private static IResult BadLanguage(string? lang) =>
         Results.Content($"lang must be fr or en, not '{lang}'.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
 
-    /// <summary>TLP-marked content: nothing cached on the way, nothing loaded, nothing framed or sniffed.</summary>
+    /// <summary>
+    /// TLP-marked content: nothing cached on the way, and a stricter policy than the pages' own (nothing
+    /// loaded at all). Every response is already nosniff, unframed and without referrer (WebSetup).
+    /// </summary>
     private static void Protect(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
     private static string FailurePage(ReportWords w, PdfFailure failure, string executable, string number, bool redact)
