@@ -18,6 +18,7 @@ using Vigie.Features.Mail;
 using Vigie.Features.Reports;
 using Vigie.Features.Reviews;
 using Vigie.Features.Search;
+using Vigie.Features.Sla;
 using Vigie.Features.TeamProfile;
 using Vigie.Web;
 
@@ -88,6 +89,7 @@ public static class VigieHost
         builder.AddCorrespondence();
         builder.AddEvidence();
         builder.AddReviews();
+        builder.AddSla();
         return builder;
     }
 

@@ -73,6 +73,9 @@ public sealed class Incident
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>SLA clocks and milestones (<see cref="IncidentSla"/>).</summary>
+    public IncidentSla Sla { get; private set; } = new();
+
     public IReadOnlyList<TimelineEvent> Timeline => _timeline;
 
     public IReadOnlyList<IncidentTask> Tasks => _tasks;
@@ -165,6 +168,7 @@ public sealed class Incident
 
         State = target;
         Touch(now);
+        TrackMilestones(from, target);
         _timeline.Add(new TimelineEvent(Id, TimelineKind.StateChanged, actor, UpdatedAt,
             new Dictionary<string, string?> { ["from"] = from.ToWire(), ["to"] = target.ToWire() }, why));
         return null;
@@ -262,6 +266,10 @@ public sealed class Incident
         if (data.Count > 0)
         {
             Touch(now);
+            if (Assignee is not null)
+            {
+                Sla.AcknowledgedAt ??= UpdatedAt;
+            }
             _timeline.Add(new TimelineEvent(Id, TimelineKind.Updated, actor, UpdatedAt, data));
         }
         return null;
@@ -378,6 +386,161 @@ public sealed class Incident
         _timeline.Add(new TimelineEvent(Id, TimelineKind.ObservableAdded, actor, UpdatedAt,
             new Dictionary<string, string?> { ["kind"] = kindWord, ["value"] = value.Value }));
         return observable;
+    }
+
+    /// <summary>
+    /// Sets the SLA due times (at creation, and again when the priority or the constituent's contract
+    /// changes them); a change of an existing due time is recorded on the timeline (SlaChanged).
+    /// </summary>
+    public void ScheduleSla(SlaSchedule schedule, string actor, DateTimeOffset now)
+    {
+        var firstDue = schedule.FirstResponseDueAt.ToUniversalTime();
+        var resolutionDue = schedule.ResolutionDueAt?.ToUniversalTime();
+        var changed = Sla.FirstResponseDueAt is { } before && (before != firstDue || Sla.ResolutionDueAt != resolutionDue);
+        if (changed)
+        {
+            _timeline.Add(new TimelineEvent(Id, TimelineKind.SlaChanged, actor, Instant(now), new Dictionary<string, string?>
+            {
+                ["target"] = schedule.FirstResponseTarget,
+                ["source"] = schedule.Source,
+                ["firstResponse.from"] = Sla.FirstResponseDueAt?.ToString("O", CultureInfo.InvariantCulture),
+                ["firstResponse.to"] = firstDue.ToString("O", CultureInfo.InvariantCulture),
+                ["resolution.from"] = Sla.ResolutionDueAt?.ToString("O", CultureInfo.InvariantCulture),
+                ["resolution.to"] = resolutionDue?.ToString("O", CultureInfo.InvariantCulture),
+            }));
+        }
+        Sla.ReceivedAt = schedule.ReceivedAt.ToUniversalTime();
+        Sla.FirstResponseTarget = schedule.FirstResponseTarget;
+        Sla.FirstResponseDueAt = firstDue;
+        Sla.ResolutionTarget = schedule.ResolutionTarget;
+        Sla.ResolutionDueAt = resolutionDue;
+        Sla.TargetSource = schedule.Source;
+        if (firstDue > Instant(now))
+        {
+            Sla.FirstResponseBreached = false;
+        }
+        if (resolutionDue is null || resolutionDue > Instant(now))
+        {
+            Sla.ResolutionBreached = false;
+        }
+    }
+
+    /// <summary>Records that someone took the incident (the first time only): on-call acknowledgement, assignment, triage.</summary>
+    public void RecordAcknowledged(DateTimeOffset at) => Sla.AcknowledgedAt ??= Instant(at);
+
+    /// <summary>Stops the first-response clock at the first human answer (later answers change nothing).</summary>
+    public void RecordFirstResponse(DateTimeOffset at)
+    {
+        Sla.FirstRespondedAt ??= Instant(at);
+        Sla.AcknowledgedAt ??= Sla.FirstRespondedAt;
+    }
+
+    /// <summary>Starts waiting for the constituent (the clocks pause if the policy says so).</summary>
+    public Error? StartWaiting(string actor, string? reason, DateTimeOffset now)
+    {
+        if (Sla.WaitingSince is not null)
+        {
+            return Error.Conflict("already-waiting", "The incident is already waiting for the constituent.");
+        }
+        if (State is IncidentState.Resolved or IncidentState.Closed or IncidentState.Rejected)
+        {
+            return Error.Conflict("not-running", $"An incident in state '{State.ToWire()}' has no running clock to pause.");
+        }
+        var why = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (why is { Length: > 4000 })
+        {
+            return Error.Validation("reason", "The reason is longer than 4,000 characters.");
+        }
+        Touch(now);
+        Sla.WaitingSince = UpdatedAt;
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.WaitingStarted, actor, UpdatedAt, new Dictionary<string, string?>(), why));
+        return null;
+    }
+
+    /// <summary>Ends the wait; the caller gives the due times moved later by the pause (or unchanged when the policy does not pause).</summary>
+    public Error? StopWaiting(string actor, DateTimeOffset? firstResponseDue, DateTimeOffset? resolutionDue, DateTimeOffset now)
+    {
+        if (Sla.WaitingSince is not { } since)
+        {
+            return Error.Conflict("not-waiting", "The incident is not waiting for the constituent.");
+        }
+        Touch(now);
+        var data = new Dictionary<string, string?> { ["since"] = since.ToString("O", CultureInfo.InvariantCulture) };
+        if (firstResponseDue is { } f && f != Sla.FirstResponseDueAt)
+        {
+            data["firstResponse.from"] = Sla.FirstResponseDueAt?.ToString("O", CultureInfo.InvariantCulture);
+            data["firstResponse.to"] = f.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+            Sla.FirstResponseDueAt = f.ToUniversalTime();
+        }
+        if (resolutionDue is { } r && r != Sla.ResolutionDueAt)
+        {
+            data["resolution.from"] = Sla.ResolutionDueAt?.ToString("O", CultureInfo.InvariantCulture);
+            data["resolution.to"] = r.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+            Sla.ResolutionDueAt = r.ToUniversalTime();
+        }
+        Sla.WaitingSince = null;
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.WaitingEnded, actor, UpdatedAt, data));
+        return null;
+    }
+
+    /// <summary>
+    /// Records that a clock went past its due time (SlaBreached on the timeline). The caller claims the
+    /// breach first with a conditional update (SlaService), so two nodes never record it twice.
+    /// </summary>
+    public void RecordBreach(bool resolution, DateTimeOffset due, DateTimeOffset now)
+    {
+        if (resolution)
+        {
+            Sla.ResolutionBreached = true;
+        }
+        else
+        {
+            Sla.FirstResponseBreached = true;
+        }
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.SlaBreached, SystemActor, Instant(now), new Dictionary<string, string?>
+        {
+            ["clock"] = resolution ? "resolution" : "first-response",
+            ["due"] = due.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            ["priority"] = Priority.ToString(),
+        }));
+    }
+
+    /// <summary>Appends an on-call event (page sent, escalated, acknowledged, failed) to the timeline.</summary>
+    public void RecordOnCall(TimelineKind kind, string actor, IReadOnlyDictionary<string, string?> data, DateTimeOffset now)
+    {
+        if (kind is not (TimelineKind.Paged or TimelineKind.PageEscalated or TimelineKind.PageAcknowledged or TimelineKind.PageFailed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), "Only on-call events are recorded here.");
+        }
+        if (kind == TimelineKind.PageAcknowledged)
+        {
+            Sla.AcknowledgedAt ??= Instant(now);
+        }
+        _timeline.Add(new TimelineEvent(Id, kind, actor, Instant(now), new Dictionary<string, string?>(data)));
+    }
+
+    /// <summary>The actor of what Vigie does by itself (breaches, pages).</summary>
+    public const string SystemActor = "vigie";
+
+    private void TrackMilestones(IncidentState from, IncidentState to)
+    {
+        if (from == IncidentState.New)
+        {
+            Sla.AcknowledgedAt ??= UpdatedAt;
+        }
+        switch (to)
+        {
+            case IncidentState.Contained:
+                Sla.ContainedAt ??= UpdatedAt;
+                break;
+            case IncidentState.Resolved or IncidentState.Closed or IncidentState.Rejected:
+                Sla.ResolvedAt ??= UpdatedAt;
+                Sla.WaitingSince = null;
+                break;
+            case IncidentState.Open or IncidentState.Triage:
+                Sla.ResolvedAt = null;
+                break;
+        }
     }
 
     public Qualification CurrentQualification() => new(RsitClass, RsitType, Severity, Impact, Tlp, Pap);

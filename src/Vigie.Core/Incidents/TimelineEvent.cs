@@ -27,6 +27,16 @@ public enum TimelineKind
     EvidenceAccessed,
     ReviewUpdated,
     Exported,
+
+    // SLA and on-call (issue 5).
+    SlaChanged,
+    SlaBreached,
+    WaitingStarted,
+    WaitingEnded,
+    Paged,
+    PageEscalated,
+    PageAcknowledged,
+    PageFailed,
 }
 
 /// <summary>

@@ -41,6 +41,18 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.HasIndex(i => new { i.State, i.RsitClass, i.Ordinal });
         b.HasIndex(i => new { i.State, i.ConstituentId, i.Ordinal });
 
+        // SLA clocks live on the incident row: lists sort by due time and the sweep finds running
+        // clocks past due through these indexes (docs/sla.md).
+        b.OwnsOne(i => i.Sla, s =>
+        {
+            s.Property(x => x.FirstResponseTarget).HasMaxLength(16);
+            s.Property(x => x.ResolutionTarget).HasMaxLength(16);
+            s.Property(x => x.TargetSource).HasMaxLength(80);
+            s.HasIndex(x => new { x.FirstRespondedAt, x.FirstResponseDueAt });
+            s.HasIndex(x => new { x.ResolvedAt, x.ResolutionDueAt });
+        });
+        b.Navigation(i => i.Sla).IsRequired();
+
         b.HasOne<Core.Constituents.Constituent>().WithMany().HasForeignKey(i => i.ConstituentId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(i => i.Timeline).WithOne().HasForeignKey(e => e.IncidentId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(i => i.Timeline).HasField("_timeline").UsePropertyAccessMode(PropertyAccessMode.Field);

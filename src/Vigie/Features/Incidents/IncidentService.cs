@@ -6,6 +6,7 @@ using Vigie.Core.Incidents;
 using Vigie.Core.Observables;
 using Vigie.Data;
 using Vigie.Features.Identity;
+using Vigie.Features.Sla;
 using Vigie.Features.TeamProfile;
 
 namespace Vigie.Features.Incidents;
@@ -14,7 +15,7 @@ namespace Vigie.Features.Incidents;
 /// Creating and changing incidents where more than one row moves: the yearly number, the
 /// linked reports, the constituent check. Single-entity changes go straight to the entity.
 /// </summary>
-public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<TeamProfileOptions> team)
+public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<TeamProfileOptions> team, SlaService sla)
 {
     public async Task<Result<Incident>> CreateAsync(CreateIncidentRequest request, string actor, CancellationToken ct)
     {
@@ -61,6 +62,7 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
                         return linkError;
                     }
                 }
+                await sla.ScheduleAsync(incident, actor, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return incident;
@@ -105,9 +107,14 @@ public sealed class IncidentService(VigieDb db, TimeProvider time, IOptions<Team
         {
             return updateError;
         }
+        var before = (incident.Priority, incident.ConstituentId);
         if (incident.Qualify(q!, actor, request.Reason, now) is { } qualifyError)
         {
             return qualifyError;
+        }
+        if (before != (incident.Priority, incident.ConstituentId))
+        {
+            await sla.ScheduleAsync(incident, actor, ct);
         }
         await db.SaveChangesAsync(ct);
         return incident;

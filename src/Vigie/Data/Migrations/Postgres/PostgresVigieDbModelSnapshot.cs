@@ -1377,6 +1377,68 @@ namespace Vigie.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ConstituentId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("Vigie.Core.Incidents.IncidentSla", "Sla", b1 =>
+                        {
+                            b1.Property<Guid>("IncidentId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<DateTimeOffset?>("AcknowledgedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<DateTimeOffset?>("ContainedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<DateTimeOffset?>("FirstRespondedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<bool>("FirstResponseBreached")
+                                .HasColumnType("boolean");
+
+                            b1.Property<DateTimeOffset?>("FirstResponseDueAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("FirstResponseTarget")
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)");
+
+                            b1.Property<DateTimeOffset?>("ReceivedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<bool>("ResolutionBreached")
+                                .HasColumnType("boolean");
+
+                            b1.Property<DateTimeOffset?>("ResolutionDueAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("ResolutionTarget")
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)");
+
+                            b1.Property<DateTimeOffset?>("ResolvedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("TargetSource")
+                                .HasMaxLength(80)
+                                .HasColumnType("character varying(80)");
+
+                            b1.Property<DateTimeOffset?>("WaitingSince")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.HasKey("IncidentId");
+
+                            b1.HasIndex("FirstRespondedAt", "FirstResponseDueAt");
+
+                            b1.HasIndex("ResolvedAt", "ResolutionDueAt");
+
+                            b1.ToTable("incidents");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IncidentId");
+                        });
+
+                    b.Navigation("Sla")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Vigie.Core.Incidents.IncidentObservable", b =>

@@ -1371,6 +1371,68 @@ namespace Vigie.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ConstituentId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("Vigie.Core.Incidents.IncidentSla", "Sla", b1 =>
+                        {
+                            b1.Property<Guid>("IncidentId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long?>("AcknowledgedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("ContainedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("FirstRespondedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("FirstResponseBreached")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("FirstResponseDueAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("FirstResponseTarget")
+                                .HasMaxLength(16)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long?>("ReceivedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("ResolutionBreached")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("ResolutionDueAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("ResolutionTarget")
+                                .HasMaxLength(16)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long?>("ResolvedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("TargetSource")
+                                .HasMaxLength(80)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long?>("WaitingSince")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("IncidentId");
+
+                            b1.HasIndex("FirstRespondedAt", "FirstResponseDueAt");
+
+                            b1.HasIndex("ResolvedAt", "ResolutionDueAt");
+
+                            b1.ToTable("incidents");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IncidentId");
+                        });
+
+                    b.Navigation("Sla")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Vigie.Core.Incidents.IncidentObservable", b =>
