@@ -122,6 +122,7 @@ public static class VigieHost
         app.MapEvidence();
         app.MapReviews();
         app.MapSearch();
+        app.MapSla();
         app.MapVigieWeb();
         return app;
     }
