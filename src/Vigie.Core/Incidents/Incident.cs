@@ -452,7 +452,8 @@ public sealed class Incident
             return Error.Validation("reason", "The reason is longer than 4,000 characters.");
         }
         Touch(now);
-        Sla.WaitingSince = UpdatedAt;
+        // The instant itself, not UpdatedAt (which Touch keeps strictly increasing): the pause is measured from it.
+        Sla.WaitingSince = Instant(now);
         _timeline.Add(new TimelineEvent(Id, TimelineKind.WaitingStarted, actor, UpdatedAt, new Dictionary<string, string?>(), why));
         return null;
     }
