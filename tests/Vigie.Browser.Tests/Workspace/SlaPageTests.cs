@@ -50,6 +50,10 @@ public sealed class SlaPageTests(WorkspaceSqliteApp app) : IClassFixture<Workspa
         await page.ClickAsync("#sla-explain");
         await Expect(page.Locator("#sla-explanation li").First).ToContainTextAsync("pendant les heures ouvrées");
         await Expect(page.Locator("#sla-first-due")).ToContainTextAsync($"{app.Time.GetUtcNow().AddDays(1):yyyy-MM-dd} 11:00");
+
+        // The dashboard lists it among the first answers due.
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#sla-watch tr", new() { HasText = number }).Locator("[data-sla]")).ToContainTextAsync("dans les temps");
         Assert.Empty(WorkspaceApp.ErrorsOf(page));
     }
 
