@@ -222,6 +222,55 @@ public abstract class SlaApiTests(SlaApp app)
         Assert.Equal("1h", changed!["data"].Str("target"));
     }
 
+    [Fact]
+    public async Task Incidents_from_before_the_SLA_facts_get_them_back_from_their_reports_and_timeline()
+    {
+        // Monday 14 December 2026, 10:00 in Paris; the life of the incident spreads over the week.
+        var (client, time, services, host) = At(new DateTimeOffset(2026, 12, 14, 9, 0, 0, TimeSpan.Zero));
+        await using var owned = host;
+        var number = (await client("analyst").PostJson("/api/v1/incidents", new { title = "Old case", tlp = "TLP:CLEAR", severity = "high", impact = "high" })
+            .Expect(HttpStatusCode.Created)).Str("number");
+        time.Advance(TimeSpan.FromHours(1));
+        await client("analyst").PostJson($"/api/v1/incidents/{number}/transitions", new { to = "triage" }).Expect(HttpStatusCode.OK);
+        time.Advance(TimeSpan.FromHours(2));
+        var reporter = await client("analyst").PostJson($"/api/v1/incidents/{number}/parties", new { kind = "reporter", name = "R", email = "r@reporter.test" })
+            .Expect(HttpStatusCode.Created);
+        await client("analyst").PostJson($"/api/v1/incidents/{number}/messages", new { partyId = reporter.Str("id"), subject = "Ack", text = "On it." })
+            .Expect(HttpStatusCode.Created);
+        time.Advance(TimeSpan.FromDays(1));
+        await client("analyst").PostJson($"/api/v1/incidents/{number}/transitions", new { to = "open" }).Expect(HttpStatusCode.OK);
+        await client("analyst").PostJson($"/api/v1/incidents/{number}/transitions", new { to = "contained" }).Expect(HttpStatusCode.OK);
+        time.Advance(TimeSpan.FromDays(1));
+        await client("analyst").PostJson($"/api/v1/incidents/{number}/transitions", new { to = "resolved" }).Expect(HttpStatusCode.OK);
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+        var kept = (await db.Incidents.AsNoTracking().SingleAsync(i => i.Number == number, Ct)).Sla;
+        Assert.NotNull(kept.FirstRespondedAt);
+        Assert.NotNull(kept.ContainedAt);
+        Assert.NotNull(kept.ResolvedAt);
+
+        // As an installation upgraded from before issue 5 has it: no SLA facts at all.
+        await db.Incidents.Where(i => i.Number == number).ExecuteUpdateAsync(u => u
+            .SetProperty(i => i.Sla.ReceivedAt, (DateTimeOffset?)null).SetProperty(i => i.Sla.FirstResponseTarget, (string?)null)
+            .SetProperty(i => i.Sla.FirstResponseDueAt, (DateTimeOffset?)null).SetProperty(i => i.Sla.FirstRespondedAt, (DateTimeOffset?)null)
+            .SetProperty(i => i.Sla.AcknowledgedAt, (DateTimeOffset?)null).SetProperty(i => i.Sla.ContainedAt, (DateTimeOffset?)null)
+            .SetProperty(i => i.Sla.ResolvedAt, (DateTimeOffset?)null).SetProperty(i => i.Sla.TargetSource, (string?)null), Ct);
+        var done = await scope.ServiceProvider.GetRequiredService<SlaService>().BackfillAsync(2, Ct);
+        Assert.True(done >= 1);
+
+        var back = (await db.Incidents.AsNoTracking().SingleAsync(i => i.Number == number, Ct)).Sla;
+        Assert.Equal(kept.ReceivedAt, back.ReceivedAt);
+        Assert.Equal(kept.FirstResponseTarget, back.FirstResponseTarget);
+        Assert.Equal(kept.FirstResponseDueAt, back.FirstResponseDueAt);
+        Assert.Equal(kept.AcknowledgedAt, back.AcknowledgedAt);
+        Assert.Equal(kept.FirstRespondedAt, back.FirstRespondedAt);
+        Assert.Equal(kept.ContainedAt, back.ContainedAt);
+        Assert.Equal(kept.ResolvedAt, back.ResolvedAt);
+        Assert.False(back.FirstResponseBreached);
+        Assert.Equal(0, await db.Incidents.CountAsync(i => i.Sla.FirstResponseTarget == null, Ct));
+    }
+
     private static async Task SweepAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();

@@ -10,7 +10,23 @@ namespace Vigie.Features.Sla;
 /// <summary><c>vigie sla due</c>: the same answer as <c>GET /api/v1/sla/due</c>, for an analyst at a terminal.</summary>
 public static class SlaCommands
 {
-    public static Command Build() => new("sla", "SLA clocks on the team's business calendar.") { DueCommand() };
+    public static Command Build() => new("sla", "SLA clocks on the team's business calendar.") { DueCommand(), BackfillCommand() };
+
+    private static Command BackfillCommand()
+    {
+        var command = new Command("backfill", "Compute the SLA clocks of incidents opened before Vigie kept them (the server also does it at start).");
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var app = VigieCli.BuildHost(parse);
+            await DbCommands.MigrateOnStartAsync(app, ct);
+            await using var scope = app.Services.CreateAsyncScope();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var done = await scope.ServiceProvider.GetRequiredService<SlaService>().BackfillAsync(500, ct);
+            AnsiConsole.MarkupLineInterpolated($"SLA clocks computed for {done} incident(s) in {clock.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        });
+        return command;
+    }
 
     private static Command DueCommand()
     {
