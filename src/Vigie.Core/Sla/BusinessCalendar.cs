@@ -171,13 +171,21 @@ public sealed class BusinessCalendar
     /// <summary>The open intervals of a date as instants (empty when closed).</summary>
     public IEnumerable<Interval> Intervals(LocalDate date)
     {
+        Instant? previousEnd = null;
         foreach (var h in Day(date).Hours)
         {
             var start = Zone.ResolveLocal(date.At(h.Start), s_startResolver).ToInstant();
             var end = Zone.ResolveLocal(date.At(h.End), s_endResolver).ToInstant();
+            // In a repeated hour an interval starts at the earlier occurrence of its start and the one before
+            // it ends at the later occurrence of its end, so they may overlap: start after it, never count twice.
+            if (previousEnd is { } p && start < p)
+            {
+                start = p;
+            }
             if (end > start)
             {
                 yield return new Interval(start, end);
+                previousEnd = end;
             }
         }
     }
