@@ -111,6 +111,32 @@ public class DaylightSavingTests
     [InlineData("2026-03-29 04:00+02:00", false)]
     public void Open_during_the_changed_night(string at, bool open) => Assert.Equal(open, WithClosures.IsOpen(At(at)));
 
+    [Theory]
+    // Local times in the skipped hour (02:00–03:00 on 29 March 2026) never show on a clock: an opening
+    // boundary there is the first instant the clock reads after it, 03:00 +02:00 (01:00 UTC).
+    // 01:00–02:30: from 01:00 +01:00 to 03:00 +02:00, 1 h (shorter than its 1 h 30 on other days).
+    [InlineData("01:00-02:30", "1:00:00", "2026-03-29 03:00+02:00")]
+    // 02:30–04:00: from 03:00 +02:00 to 04:00 +02:00, 1 h.
+    [InlineData("02:30-04:00", "1:00:00", "2026-03-29 04:00+02:00")]
+    // 02:15–02:45 lies wholly in the skipped hour: no business time that day.
+    [InlineData("02:15-02:45", "0:00:00", null)]
+    // Adjacent at 02:30: the day still has 2 h of real time from 01:00 to 04:00.
+    [InlineData("01:00-02:30,02:30-04:00", "2:00:00", "2026-03-29 04:00+02:00")]
+    public void Boundaries_in_the_skipped_hour_move_to_the_end_of_the_gap(string hours, string length, string? lastClosing)
+    {
+        var day = new LocalDate(2026, 3, 29);
+        var calendar = BusinessCalendar.Create("Europe/Paris", [(IsoDayOfWeek.Monday, H(9, 18))], null, null,
+            [new DayOverride(day, [.. hours.Split(',').Select(r => new OpeningHours(
+                NodaTime.Text.LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(r[..5]).Value,
+                NodaTime.Text.LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(r[6..]).Value))], "night")]).Value!;
+        var intervals = calendar.Intervals(day).ToList();
+
+        Assert.Equal(ParseDuration(length), calendar.BusinessTimeBetween(At("2026-03-29 00:00"), At("2026-03-29 12:00")));
+        Assert.Equal(lastClosing, intervals.Count == 0 ? null : Show(intervals[^1].End));
+        // Business time through the night is the real time the intervals cover.
+        Assert.Equal(ParseDuration(length), intervals.Aggregate(Duration.Zero, (sum, i) => sum + i.Duration));
+    }
+
     [Fact]
     public void Adjacent_intervals_in_the_repeated_hour_do_not_overlap()
     {

@@ -40,6 +40,32 @@ public class FrenchHolidaysTests
     }
 
     [Fact]
+    public void Easter_agrees_with_an_independent_computus_for_every_gregorian_year()
+    {
+        // Oudin's algorithm (1940), as given by the US Naval Observatory, written independently of the
+        // Meeus/Jones/Butcher one under test; Easter is always a Sunday from 22 March to 25 April.
+        for (var year = 1583; year <= 4099; year++)
+        {
+            var c = year / 100;
+            var n = year - (19 * (year / 19));
+            var k = (c - 17) / 25;
+            var i = c - (c / 4) - ((c - k) / 3) + (19 * n) + 15;
+            i -= 30 * (i / 30);
+            i -= (i / 28) * (1 - ((i / 28) * (29 / (i + 1)) * ((21 - n) / 11)));
+            var j = year + (year / 4) + i + 2 - c + (c / 4);
+            j -= 7 * (j / 7);
+            var l = i - j;
+            var month = 3 + ((l + 40) / 44);
+            var day = l + 28 - (31 * (month / 4));
+
+            var easter = FrenchHolidays.EasterSunday(year);
+            Assert.Equal(new LocalDate(year, month, day), easter);
+            Assert.Equal(IsoDayOfWeek.Sunday, easter.DayOfWeek);
+            Assert.InRange(easter, new LocalDate(year, 3, 22), new LocalDate(year, 4, 25));
+        }
+    }
+
+    [Fact]
     public void Eleven_holidays_a_year_with_stable_keys()
     {
         var holidays = FrenchHolidays.For(2026);
