@@ -42,7 +42,9 @@ public class BusinessCalendarPropertyTests
         // The closures calendar's overrides and closures are in 2026 and 2027.
         (2, Gen.Int[0, 729].Select(d => new LocalDate(2026, 1, 1).PlusDays(d))),
         // The weekend of a DST change.
-        (1, Gen.Select(Gen.Int[0, DstChanges.Length - 1], Gen.Int[-3, 2], (i, offset) => DstChanges[i].PlusDays(offset))));
+        (1, Gen.Select(Gen.Int[0, DstChanges.Length - 1], Gen.Int[-3, 2], (i, offset) => DstChanges[i].PlusDays(offset))),
+        // The DST nights the closures calendar is open.
+        (1, Gen.Select(Gen.Int[0, DstSundays.Length - 1], Gen.Int[-1, 1], (i, offset) => DstSundays[i].PlusDays(offset))));
 
     private static readonly Gen<LocalTime> Time = Gen.Frequency(
         (2, Gen.Int[0, Notable.Length - 1].Select(i => Notable[i])),
