@@ -19,8 +19,16 @@ public sealed class OnCallOptions
     /// <summary>How often the on-call job runs (seconds, 5–3600).</summary>
     public int RunSeconds { get; set; } = 30;
 
-    /// <summary>RSIT classes that make a pending report of a contract client critical.</summary>
-    public List<string> CriticalClasses { get; set; } = ["malicious-code", "intrusions", "availability"];
+    /// <summary>
+    /// RSIT classes that make a pending report of a contract client critical; unset means
+    /// <see cref="DefaultCriticalClasses"/> (null rather than a filled list: the configuration binder
+    /// would append the operator's list to it instead of replacing it).
+    /// </summary>
+    public List<string>? CriticalClasses { get; set; }
+
+    public static readonly IReadOnlyList<string> DefaultCriticalClasses = ["malicious-code", "intrusions", "availability"];
+
+    internal IReadOnlyList<string> EffectiveCriticalClasses => CriticalClasses ?? DefaultCriticalClasses;
 
     /// <summary>The workspace's absolute address, for the acknowledgement link in pages (e.g. https://vigie.example/).</summary>
     public string? PublicUrl { get; set; }
@@ -91,7 +99,7 @@ internal sealed class OnCallOptionsValidator : IValidateOptions<OnCallOptions>
         {
             failures.Add($"{s}:PublicUrl: '{o.PublicUrl}' is not an absolute http(s) URL.");
         }
-        for (var i = 0; i < o.CriticalClasses.Count; i++)
+        for (var i = 0; i < o.CriticalClasses?.Count; i++)
         {
             if (RsitTaxonomy.Default.FindClass(o.CriticalClasses[i]) is null)
             {

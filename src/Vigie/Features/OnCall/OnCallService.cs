@@ -253,7 +253,7 @@ public sealed partial class OnCallService(
 
     private async Task<int> PageReportsAsync(OnCallRota rota, DateTimeOffset now, CancellationToken ct)
     {
-        var critical = Options.CriticalClasses;
+        var critical = Options.EffectiveCriticalClasses.ToList();
         if (critical.Count == 0)
         {
             return 0;
@@ -280,8 +280,9 @@ public sealed partial class OnCallService(
     private async Task<int> EscalateAsync(OnCallRota rota, DateTimeOffset now, CancellationToken ct)
     {
         var due = now - TimeSpan.FromMinutes(Options.EscalateAfterMinutes);
+        var since = now - Lookback; // a page left unanswered for days is not escalated out of the blue
         var pages = await db.OnCallPages.AsNoTracking()
-            .Where(p => p.Level == 1 && p.AcknowledgedAt == null && p.CreatedAt <= due
+            .Where(p => p.Level == 1 && p.AcknowledgedAt == null && p.CreatedAt <= due && p.CreatedAt >= since
                 && !db.OnCallPages.Any(q => q.Level == 2 && ((q.IncidentId != null && q.IncidentId == p.IncidentId) || (q.ReportId != null && q.ReportId == p.ReportId))))
             .OrderBy(p => p.CreatedAt).Take(100).ToListAsync(ct);
         var sent = 0;
