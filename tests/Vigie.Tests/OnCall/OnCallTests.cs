@@ -9,6 +9,7 @@ using Vigie.Core.OnCall;
 using Vigie.Data;
 using Vigie.Features.OnCall;
 using Vigie.Tests.Infrastructure;
+using Vigie.Tests.Intake;
 using static Vigie.Tests.Mail.MailTestKit;
 
 namespace Vigie.Tests.OnCall;
@@ -134,6 +135,52 @@ public abstract partial class OnCallTests(OnCallApp app)
             var again = await service.AcknowledgeByTokenAsync(path.Split('/')[^1], Ct);
             Assert.Equal("already-acknowledged", again.Error!.Code);
         }
+    }
+
+    [Fact]
+    public async Task A_critical_report_from_a_contract_client_pages_before_any_incident_exists()
+    {
+        var night = app.MoveToNext(DayOfWeek.Thursday, 23);
+        await ShiftAsync(night.AddHours(-5), night.AddHours(10), OnCallApp.Alice, OnCallApp.Bob);
+        var critical = await ReportAsync("Encrypted shares at Lilas", app.Lilas, "malicious-code");
+        var partner = await ReportAsync("Malware at Mimosa", app.Mimosa, "malicious-code");        // no contract
+        var spam = await ReportAsync("Spam from Lilas", app.Lilas, "abusive-content");             // not a critical class
+        var hooksBefore = app.Hook.Calls.Count;
+        Assert.Equal(1, await RunAsync());
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            var page = await db.OnCallPages.AsNoTracking().SingleAsync(p => p.ReportId == critical, Ct);
+            Assert.Equal(OnCallApp.Alice, page.Recipient);
+            Assert.False(await db.OnCallPages.AnyAsync(p => p.ReportId == partner || p.ReportId == spam, Ct));
+        }
+        var hook = JsonNode.Parse(Assert.Single(app.Hook.Calls.Skip(hooksBefore)).Body)!;
+        Assert.Equal("report", hook.Str("kind"));
+        Assert.Equal("malicious-code", hook.Str("rsitClass"));
+        Assert.Equal("Lilas", hook.Str("constituent"));
+        Assert.DoesNotContain("Encrypted shares", hook.ToJsonString(), StringComparison.Ordinal);
+        app.Time.Advance(TimeSpan.FromMinutes(16));
+        Assert.Equal(1, await RunAsync()); // escalated to Bob
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            Assert.Equal(OnCallApp.Bob, (await db.OnCallPages.AsNoTracking().SingleAsync(p => p.ReportId == critical && p.Level == 2, Ct)).Recipient);
+        }
+    }
+
+    private async Task<Guid> ReportAsync(string subject, Guid constituent, string rsitClass)
+    {
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+        var now = app.Time.GetUtcNow();
+        var report = new Vigie.Core.Reports.Report(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), 10, null, subject,
+            "soc@lilas.example", Vigie.Core.Reports.ReportSource.Smtp, "smtp", IntakeApp.Incident, now);
+        report.RecordReading(new Vigie.Core.Reports.ReportReading(Vigie.Core.Reports.ReportKind.IncidentReport, null, null, 0,
+            Vigie.Core.Reports.DecryptionStatus.NotEncrypted, null, Vigie.Core.Reports.SignatureStatus.NotSigned, null, null, null, null, subject, null, [],
+            constituent, "scope", rsitClass, null, "test", null), [], [], now);
+        db.Reports.Add(report);
+        await db.SaveChangesAsync(Ct);
+        return report.Id;
     }
 
     [Fact]
