@@ -33,6 +33,9 @@ public sealed class OnCallPageTests(WorkspaceSqliteApp app) : IClassFixture<Work
         await Expect(row).ToContainTextAsync("analyst@csirt.test");
         // The coming 14 days show the shift in the team's local time.
         await Expect(page.Locator("#coming")).ToContainTextAsync("lead@csirt.test");
+        // Weekday nights without anyone are holes, highlighted; the covered weekend is not.
+        await Expect(page.Locator("#coming tr[data-hole=true]", new() { HasText = "2026-03-10 18:00" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#coming tr[data-hole=true]", new() { HasText = "2026-03-14" })).ToHaveCountAsync(0);
         await WorkspaceApp.ScreenshotAsync(page, "oncall");
 
         var analyst = await app.SignInAsync("analyst");
