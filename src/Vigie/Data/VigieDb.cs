@@ -60,6 +60,12 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Features.Reviews.ReviewRecommendation> ReviewRecommendations => Set<Features.Reviews.ReviewRecommendation>();
 
+    public DbSet<Features.OnCall.OnCallEntry> OnCallEntries => Set<Features.OnCall.OnCallEntry>();
+
+    public DbSet<Features.OnCall.OnCallPage> OnCallPages => Set<Features.OnCall.OnCallPage>();
+
+    public DbSet<Features.OnCall.OnCallHoleAlert> OnCallHoleAlerts => Set<Features.OnCall.OnCallHoleAlert>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
 
