@@ -15,6 +15,7 @@ using Vigie.Features.Pgp;
 using Vigie.Features.Playbooks;
 using Vigie.Features.Triage;
 using Vigie.Features.Mail;
+using Vigie.Features.Metrics;
 using Vigie.Features.Reports;
 using Vigie.Features.Reviews;
 using Vigie.Features.Search;
@@ -90,6 +91,7 @@ public static class VigieHost
         builder.AddEvidence();
         builder.AddReviews();
         builder.AddSla();
+        builder.Services.AddSlaMetrics();
         return builder;
     }
 
@@ -118,6 +120,7 @@ public static class VigieHost
         app.MapReports();
         app.MapCorrespondence();
         app.MapTriage();
+        app.MapMetrics();
         app.MapPlaybooks();
         app.MapEvidence();
         app.MapReviews();
