@@ -243,6 +243,30 @@ public abstract class SlaMetricsApiTests(MetricsApp app)
         var lastMonth = html[html.IndexOf("id=\"sla-last-month\"", StringComparison.Ordinal)..];
         Assert.Contains("100 %", lastMonth[..300]);
     }
+
+    [Fact]
+    public async Task The_CLI_prints_the_month_as_CSV_and_text_counting_every_incident()
+    {
+        app.SkipIfUnavailable();
+        var (code, csv, err) = await Cli.CliTests.Run(app.Settings(), null, "metrics", "sla", "--month", "2026-11", "--format", "csv");
+        Assert.True(code == 0, err);
+        var lines = csv.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.StartsWith("number,title,priority,", lines[0], StringComparison.Ordinal);
+        // The operator's view: the lead's TLP:RED incident E counts too.
+        Assert.Equal(7, lines.Count);
+        Assert.Contains(lines, l => l.StartsWith(N("E") + ",Board member account takeover,P2,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith(N("B") + ",", StringComparison.Ordinal) && l.Contains(",3600,230400,5400,232200,", StringComparison.Ordinal));
+
+        var (textCode, text, _) = await Cli.CliTests.Run(app.Settings(), null, "metrics", "sla", "--month", "2026-11", "--lang", "en");
+        Assert.Equal(0, textCode);
+        Assert.Contains("SLA report — November 2026", text);
+        Assert.Contains("Incidents received: 6", text);
+        Assert.Contains("Resolution (n=2): Mean 31 h 15 / 119 h 45", text);
+
+        var (bad, _, badErr) = await Cli.CliTests.Run(app.Settings(), null, "metrics", "sla", "--month", "2026-13");
+        Assert.Equal(2, bad);
+        Assert.Contains("is not a month", badErr);
+    }
 }
 
 internal static class ResponseChecks
