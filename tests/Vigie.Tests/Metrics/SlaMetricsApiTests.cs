@@ -231,6 +231,18 @@ public abstract class SlaMetricsApiTests(MetricsApp app)
     }
 
     [Fact]
+    public async Task Without_Chromium_the_PDF_is_a_problem_pointing_to_the_HTML_report()
+    {
+        await using var host = app.Factory.WithWebHostBuilder(b => b.UseSetting("Vigie:Pdf:Chromium", "/nonexistent/chromium"));
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", app.Token("analyst"));
+        var problem = await client.GetAsync("/reports/sla/2026-11/report.pdf?lang=fr", Ct).ExpectProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("pdf-unavailable", problem.Str("code"));
+        Assert.Contains("/nonexistent/chromium", problem.Str("detail"));
+        Assert.Contains("rapport HTML", problem.Str("detail"));
+    }
+
+    [Fact]
     public async Task The_dashboard_shows_this_month_against_last_and_links_the_report()
     {
         var html = WebUtility.HtmlDecode(await (await app.Client().GetAsync("/", Ct).ExpectOk()).Content.ReadAsStringAsync(Ct));
