@@ -16,6 +16,7 @@ public static class BenchProgram
         "intake" => await IntakeBench.RunAsync(args[1..]),
         "pgp" => PgpBench.Run(args[1..]),
         "workspace" => await WorkspaceBench.RunAsync(args[1..]),
+        "sla-calendar" => SlaCalendarBench.Run(args[1..]),
         _ => await Task.FromResult(RunBenchmarkDotNet(args)),
     };
 

@@ -104,6 +104,7 @@ public static partial class WorkspaceBench
         SqliteConnection.ClearAllPools();
         NpgsqlConnection.ClearAllPools();
         await EnsureUserAsync(app.Services);
+        await SlaFactsAsync(app.Services);
         var size = o.Postgres ? await PostgresSizeAsync(cs!) : SqliteSize(dbPath);
 
         await app.StartAsync();
@@ -325,6 +326,23 @@ public static partial class WorkspaceBench
     }
 
     /// <summary>The pages and queries, picked from the data: a mid-history incident the analyst may see, and its indicators.</summary>
+    /// <summary>
+    /// The seed writes incidents without SLA facts, as an installation from before issue 5 has them: the
+    /// backfill computes them (timed), then one sweep looks for breaches to record (timed).
+    /// </summary>
+    private static async Task SlaFactsAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var sla = scope.ServiceProvider.GetRequiredService<Vigie.Features.Sla.SlaService>();
+        var clock = Stopwatch.StartNew();
+        var filled = await sla.BackfillAsync(500, CancellationToken.None);
+        var backfill = clock.Elapsed;
+        clock.Restart();
+        var recorded = await sla.SweepAsync(CancellationToken.None);
+        Console.WriteLine(string.Create(Inv,
+            $"SLA backfill: {filled:N0} incidents in {backfill.TotalSeconds:F1} s; sweep: {recorded} breach(es) recorded in {clock.Elapsed.TotalMilliseconds:F0} ms"));
+    }
+
     private static async Task<List<Scenario>> ScenariosAsync(IServiceProvider services, HttpClient http)
     {
         await using var scope = services.CreateAsyncScope();
@@ -354,6 +372,9 @@ public static partial class WorkspaceBench
             new($"/incidents/{mid.Number} ({midReports} reports)", $"/incidents/{mid.Number}", false),
             new("… ?tab=reports", $"/incidents/{mid.Number}?tab=reports", false),
             new("… ?tab=observables", $"/incidents/{mid.Number}?tab=observables", false),
+            new("/incidents?sla=running&sort=due", "/incidents?sla=running&sort=due", false),
+            new("/incidents?sla=late", "/incidents?sla=late", false),
+            new("/sla (due-time calculator)", "/sla?receivedAt=2026-11-28T03%3A00&priority=P3", false),
         };
         using (var triage = await http.GetAsync("/triage"))
         {

@@ -125,6 +125,7 @@ public static class VigieHost
         app.MapEvidence();
         app.MapReviews();
         app.MapSearch();
+        app.MapSla();
         app.MapVigieWeb();
         return app;
     }

@@ -425,6 +425,27 @@ public sealed class Incident
         }
     }
 
+    /// <summary>
+    /// Gives an incident opened before the SLA facts were kept its clocks and milestones, read back from
+    /// its timeline. Breaches already past are marked without timeline entries (history is not rewritten).
+    /// </summary>
+    public void BackfillSla(SlaSchedule schedule, SlaMilestones milestones, DateTimeOffset now)
+    {
+        Sla.ReceivedAt = schedule.ReceivedAt.ToUniversalTime();
+        Sla.FirstResponseTarget = schedule.FirstResponseTarget;
+        Sla.FirstResponseDueAt = schedule.FirstResponseDueAt.ToUniversalTime();
+        Sla.ResolutionTarget = schedule.ResolutionTarget;
+        Sla.ResolutionDueAt = schedule.ResolutionDueAt?.ToUniversalTime();
+        Sla.TargetSource = schedule.Source;
+        Sla.AcknowledgedAt = milestones.Acknowledged;
+        Sla.FirstRespondedAt = milestones.FirstResponse;
+        Sla.ContainedAt = milestones.Contained;
+        Sla.ResolvedAt = milestones.Resolved;
+        var at = Instant(now);
+        Sla.FirstResponseBreached = (milestones.FirstResponse ?? at) > Sla.FirstResponseDueAt;
+        Sla.ResolutionBreached = Sla.ResolutionDueAt is { } due && (milestones.Resolved ?? at) > due;
+    }
+
     /// <summary>Records that someone took the incident (the first time only): on-call acknowledgement, assignment, triage.</summary>
     public void RecordAcknowledged(DateTimeOffset at) => Sla.AcknowledgedAt ??= Instant(at);
 
@@ -452,7 +473,8 @@ public sealed class Incident
             return Error.Validation("reason", "The reason is longer than 4,000 characters.");
         }
         Touch(now);
-        Sla.WaitingSince = UpdatedAt;
+        // The instant itself, not UpdatedAt (which Touch keeps strictly increasing): the pause is measured from it.
+        Sla.WaitingSince = Instant(now);
         _timeline.Add(new TimelineEvent(Id, TimelineKind.WaitingStarted, actor, UpdatedAt, new Dictionary<string, string?>(), why));
         return null;
     }

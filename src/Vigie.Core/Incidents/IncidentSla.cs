@@ -51,3 +51,56 @@ public sealed record SlaSchedule(
     string? ResolutionTarget,
     DateTimeOffset? ResolutionDueAt,
     string Source);
+
+/// <summary>The milestones the metrics measure, as instants (null when not reached).</summary>
+public sealed record SlaMilestones(DateTimeOffset? Acknowledged, DateTimeOffset? FirstResponse, DateTimeOffset? Contained, DateTimeOffset? Resolved)
+{
+    /// <summary>
+    /// Reads the milestones back from a timeline, for incidents opened before the SLA facts were kept:
+    /// acknowledged = first assignment or first move out of "new"; first response = first message sent to
+    /// a reporter or a constituent contact; contained = first move to "contained"; resolved = last move to
+    /// "resolved", "closed" or "rejected" not followed by a reopening.
+    /// </summary>
+    public static SlaMilestones FromTimeline(IEnumerable<TimelineEvent> events)
+    {
+        DateTimeOffset? acknowledged = null, first = null, contained = null, resolved = null;
+        foreach (var e in events.OrderBy(e => e.At))
+        {
+            var data = e.ReadData();
+            switch (e.Kind)
+            {
+                case TimelineKind.StateChanged:
+                    var from = data.GetValueOrDefault("from");
+                    var to = data.GetValueOrDefault("to");
+                    if (from == "new")
+                    {
+                        acknowledged ??= e.At;
+                    }
+                    if (to == "contained")
+                    {
+                        contained ??= e.At;
+                    }
+                    if (to is "resolved" or "closed" or "rejected")
+                    {
+                        resolved ??= e.At;
+                    }
+                    else if (to is "open" or "triage")
+                    {
+                        resolved = null;
+                    }
+                    break;
+                case TimelineKind.Updated when data.GetValueOrDefault("assignee.to") is { Length: > 0 }:
+                    acknowledged ??= e.At;
+                    break;
+                case TimelineKind.MessageSent when data.GetValueOrDefault("party") is "reporter" or "constituentContact":
+                    first ??= e.At;
+                    acknowledged ??= e.At;
+                    break;
+                case TimelineKind.PageAcknowledged:
+                    acknowledged ??= e.At;
+                    break;
+            }
+        }
+        return new SlaMilestones(acknowledged, first, contained, resolved);
+    }
+}

@@ -47,9 +47,13 @@ public sealed class BusinessCalendar
     /// <summary>No calendar may be closed longer than this; beyond it, a search for the next opening gives up.</summary>
     private const int MaxClosedDays = 3 * 366;
 
-    private static readonly ZoneLocalMappingResolver s_startResolver = Resolvers.LenientResolver;
+    // A boundary in a repeated hour: an opening starts at its first occurrence and ends at its second (the
+    // interval is longer). A boundary in a skipped hour never shows on a clock: it is the end of the gap,
+    // the first instant the clock reads after it (the interval is shorter, empty when wholly in the gap).
+    private static readonly ZoneLocalMappingResolver s_startResolver =
+        Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
     private static readonly ZoneLocalMappingResolver s_endResolver =
-        Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnForwardShifted);
+        Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnStartOfIntervalAfter);
 
     private readonly IReadOnlyDictionary<IsoDayOfWeek, IReadOnlyList<OpeningHours>> _weekly;
     private readonly Func<int, IReadOnlyList<PublicHoliday>> _holidays;
@@ -171,13 +175,21 @@ public sealed class BusinessCalendar
     /// <summary>The open intervals of a date as instants (empty when closed).</summary>
     public IEnumerable<Interval> Intervals(LocalDate date)
     {
+        Instant? previousEnd = null;
         foreach (var h in Day(date).Hours)
         {
             var start = Zone.ResolveLocal(date.At(h.Start), s_startResolver).ToInstant();
             var end = Zone.ResolveLocal(date.At(h.End), s_endResolver).ToInstant();
+            // In a repeated hour an interval starts at the earlier occurrence of its start and the one before
+            // it ends at the later occurrence of its end, so they may overlap: start after it, never count twice.
+            if (previousEnd is { } p && start < p)
+            {
+                start = p;
+            }
             if (end > start)
             {
                 yield return new Interval(start, end);
+                previousEnd = end;
             }
         }
     }

@@ -29,6 +29,7 @@ public static class VigieCli
         root.Subcommands.Add(ConstituentImport.Command());
         root.Subcommands.Add(IntakeCommands.Build());
         root.Subcommands.Add(PgpCommands.Build());
+        root.Subcommands.Add(Features.Sla.SlaCommands.Build());
         root.Subcommands.Add(MetricsCommands.Build());
         return root;
     }

@@ -412,6 +412,12 @@ public sealed class CorrespondenceService(
             ["redacted"] = request.Redact ? "true" : "false",
             ["consent"] = decision.ConsentUsed ? "true" : null,
         }, decision.NeedToKnow is { } ntk ? "Need to know: " + ntk : null));
+        // The first human answer to the reporter (or to the constituent, who often reported it) stops the
+        // first-response clock (docs/sla.md); the automatic acknowledgement is not sent from here.
+        if (party.Kind is PartyKind.Reporter or PartyKind.ConstituentContact)
+        {
+            incident.RecordFirstResponse(now);
+        }
         await db.SaveChangesAsync(ct);
         return new SendOutcome(message, party, decision);
     }

@@ -22,7 +22,8 @@ public sealed record IncidentDto(
     string? Assignee,
     string CreatedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IncidentSla Sla);
 
 /// <summary>A page of incidents, newest first; pass <c>nextCursor</c> as <c>cursor</c> for the next one.</summary>
 public sealed record IncidentPage(IReadOnlyList<IncidentDto> Items, string? NextCursor);
@@ -107,7 +108,7 @@ internal static class IncidentMapping
         i.Id, i.Number, i.Title, i.Description, i.State.ToWire(),
         [.. IncidentStateMachine.AllowedMoves(i.State).Select(s => s.ToWire())],
         i.RsitClass, i.RsitType, EnumWords.ToWord(i.Severity), EnumWords.ToWord(i.Impact), i.Priority.ToString(),
-        i.Tlp.ToLabel(), i.Pap.ToLabel(), i.ConstituentId, i.Assignee, i.CreatedBy, i.CreatedAt, i.UpdatedAt);
+        i.Tlp.ToLabel(), i.Pap.ToLabel(), i.ConstituentId, i.Assignee, i.CreatedBy, i.CreatedAt, i.UpdatedAt, i.Sla);
 
     public static TimelineEventDto ToDto(this TimelineEvent e) =>
         new(e.Id, e.At, e.Actor, EnumWords.ToWord(e.Kind), e.Reason, e.ReadData());

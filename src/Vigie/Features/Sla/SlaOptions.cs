@@ -1,4 +1,3 @@
-using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 using Vigie.Core;
@@ -147,24 +146,20 @@ public static class SlaConfiguration
             }
         }
 
+        // Built even when some values were wrong, so one start reports every faulty key at once.
+        var calendar = BusinessCalendar.Create(team.TimeZone, weekly, holidays, closures, overrides);
+        foreach (var (field, messages) in calendar.Error?.Fields ?? new Dictionary<string, string[]>())
+        {
+            foreach (var m in messages)
+            {
+                errors.Add(field.StartsWith("timeZone", StringComparison.Ordinal) ? "Vigie:Team:TimeZone"
+                    : field.StartsWith("hours", StringComparison.Ordinal) ? "Vigie:Team:BusinessHours"
+                    : $"{SlaOptions.Section}:{char.ToUpperInvariant(field[0])}{field[1..]}", m);
+            }
+        }
         if (errors.ToError() is { } error)
         {
             return error;
-        }
-        var calendar = BusinessCalendar.Create(team.TimeZone, weekly, holidays, closures, overrides);
-        if (!calendar.IsSuccess)
-        {
-            var prefixed = new FieldErrors();
-            foreach (var (field, messages) in calendar.Error!.Fields ?? new Dictionary<string, string[]>())
-            {
-                foreach (var m in messages)
-                {
-                    prefixed.Add(field.StartsWith("timeZone", StringComparison.Ordinal) ? "Vigie:Team:TimeZone"
-                        : field.StartsWith("hours", StringComparison.Ordinal) ? "Vigie:Team:BusinessHours"
-                        : $"{SlaOptions.Section}:{char.ToUpperInvariant(field[0])}{field[1..]}", m);
-                }
-            }
-            return prefixed.ToError()!;
         }
         return calendar;
     }
@@ -262,6 +257,4 @@ public static class SlaConfiguration
 
     internal static string Describe(Error error) => string.Join(Environment.NewLine,
         (error.Fields ?? new Dictionary<string, string[]>()).SelectMany(f => f.Value.Select(m => $" - {f.Key}: {m}")));
-
-    internal static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -117,6 +117,43 @@ public sealed class SlaService(VigieDb db, BusinessCalendar calendar, SlaPolicy 
     }
 
     /// <summary>
+    /// Gives the incidents opened before the SLA facts were kept (an upgraded installation) their clocks
+    /// and milestones, read back from their reports and timelines, <paramref name="batchSize"/> at a time.
+    /// Idempotent: two nodes running it at once write the same values.
+    /// </summary>
+    public async Task<int> BackfillAsync(int batchSize, CancellationToken ct)
+    {
+        var tiers = await db.Constituents.AsNoTracking().Where(c => c.Contract != null && c.Contract.Tier != null)
+            .Select(c => new { c.Id, c.Contract!.Tier }).ToDictionaryAsync(c => c.Id, c => c.Tier, ct);
+        TimelineKind[] kinds = [TimelineKind.StateChanged, TimelineKind.Updated, TimelineKind.MessageSent, TimelineKind.PageAcknowledged];
+        var total = 0;
+        while (true)
+        {
+            var batch = await db.Incidents.Where(i => i.Sla.FirstResponseTarget == null).OrderBy(i => i.Id).Take(batchSize).ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                return total;
+            }
+            var ids = batch.Select(i => i.Id).ToList();
+            var received = (await db.Reports.AsNoTracking().Where(r => r.IncidentId != null && ids.Contains(r.IncidentId.Value))
+                    .Select(r => new { r.IncidentId, r.ReceivedAt }).ToListAsync(ct))
+                .GroupBy(r => r.IncidentId!.Value).ToDictionary(g => g.Key, g => g.Min(r => r.ReceivedAt));
+            var events = (await db.TimelineEvents.AsNoTracking().Where(e => ids.Contains(e.IncidentId) && kinds.Contains(e.Kind)).ToListAsync(ct))
+                .ToLookup(e => e.IncidentId);
+            var now = time.GetUtcNow();
+            foreach (var incident in batch)
+            {
+                var start = received.TryGetValue(incident.Id, out var first) && first < incident.CreatedAt ? first : incident.CreatedAt;
+                var tier = incident.ConstituentId is { } c ? tiers.GetValueOrDefault(c) : null;
+                incident.BackfillSla(Schedule(start, incident.Priority, tier), SlaMilestones.FromTimeline(events[incident.Id]), now);
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            total += batch.Count;
+        }
+    }
+
+    /// <summary>
     /// Records on the timeline every clock that went past its due time since the last sweep. Each breach
     /// is claimed with a conditional update first, so two nodes sweeping at once record it once.
     /// </summary>

@@ -18,6 +18,8 @@ public static class SlaSetup
         builder.Services.AddSingleton(sp => Build(SlaConfiguration.BuildCalendar(Team(sp), Sla(sp))));
         builder.Services.AddSingleton(sp => Build(SlaConfiguration.BuildPolicy(Team(sp), Sla(sp))));
         builder.Services.AddScoped<SlaService>();
+        builder.Services.AddScoped<SlaExplainer>();
+        builder.Services.AddHostedService<SlaBackfill>();
 
         var sweep = Math.Clamp(builder.Configuration.GetValue($"{SlaOptions.Section}:SweepSeconds", 60), 10, 3600);
         builder.Services.AddQuartz(q =>
