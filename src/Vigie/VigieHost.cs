@@ -15,6 +15,7 @@ using Vigie.Features.Pgp;
 using Vigie.Features.Playbooks;
 using Vigie.Features.Triage;
 using Vigie.Features.Mail;
+using Vigie.Features.Metrics;
 using Vigie.Features.OnCall;
 using Vigie.Features.Reports;
 using Vigie.Features.Reviews;
@@ -92,6 +93,7 @@ public static class VigieHost
         builder.AddReviews();
         builder.AddSla();
         builder.AddOnCall();
+        builder.Services.AddSlaMetrics();
         return builder;
     }
 
@@ -120,6 +122,7 @@ public static class VigieHost
         app.MapReports();
         app.MapCorrespondence();
         app.MapTriage();
+        app.MapMetrics();
         app.MapPlaybooks();
         app.MapEvidence();
         app.MapReviews();

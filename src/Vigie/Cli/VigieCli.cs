@@ -3,6 +3,7 @@ using Vigie.Data;
 using Vigie.Features.Constituents;
 using Vigie.Features.Identity;
 using Vigie.Features.Intake;
+using Vigie.Features.Metrics;
 using Vigie.Features.Pgp;
 
 namespace Vigie.Cli;
@@ -29,6 +30,7 @@ public static class VigieCli
         root.Subcommands.Add(IntakeCommands.Build());
         root.Subcommands.Add(PgpCommands.Build());
         root.Subcommands.Add(Features.Sla.SlaCommands.Build());
+        root.Subcommands.Add(MetricsCommands.Build());
         return root;
     }
 

@@ -50,6 +50,8 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
             s.Property(x => x.TargetSource).HasMaxLength(80);
             s.HasIndex(x => new { x.FirstRespondedAt, x.FirstResponseDueAt });
             s.HasIndex(x => new { x.ResolvedAt, x.ResolutionDueAt });
+            // SLA metrics (docs/metrics.md) read the incidents received in a range of months.
+            s.HasIndex(x => x.ReceivedAt);
         });
         b.Navigation(i => i.Sla).IsRequired();
 

@@ -1566,6 +1566,8 @@ namespace Vigie.Data.Migrations.Postgres
 
                             b1.HasKey("IncidentId");
 
+                            b1.HasIndex("ReceivedAt");
+
                             b1.HasIndex("FirstRespondedAt", "FirstResponseDueAt");
 
                             b1.HasIndex("ResolvedAt", "ResolutionDueAt");

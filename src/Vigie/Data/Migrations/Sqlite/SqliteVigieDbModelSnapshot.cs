@@ -1560,6 +1560,8 @@ namespace Vigie.Data.Migrations.Sqlite
 
                             b1.HasKey("IncidentId");
 
+                            b1.HasIndex("ReceivedAt");
+
                             b1.HasIndex("FirstRespondedAt", "FirstResponseDueAt");
 
                             b1.HasIndex("ResolvedAt", "ResolutionDueAt");
