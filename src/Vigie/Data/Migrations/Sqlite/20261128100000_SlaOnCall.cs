@@ -6,11 +6,94 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Vigie.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class OnCall : Migration
+    public partial class SlaOnCall : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_AcknowledgedAt",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_ContainedAt",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_FirstRespondedAt",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Sla_FirstResponseBreached",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_FirstResponseDueAt",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Sla_FirstResponseTarget",
+                table: "incidents",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_ReceivedAt",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Sla_ResolutionBreached",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_ResolutionDueAt",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Sla_ResolutionTarget",
+                table: "incidents",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_ResolvedAt",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Sla_TargetSource",
+                table: "incidents",
+                type: "TEXT",
+                maxLength: 80,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sla_WaitingSince",
+                table: "incidents",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "OnCallEntries",
                 columns: table => new
@@ -81,6 +164,21 @@ namespace Vigie.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_incidents_Sla_FirstRespondedAt_Sla_FirstResponseDueAt",
+                table: "incidents",
+                columns: new[] { "Sla_FirstRespondedAt", "Sla_FirstResponseDueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_incidents_Sla_ReceivedAt",
+                table: "incidents",
+                column: "Sla_ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_incidents_Sla_ResolvedAt_Sla_ResolutionDueAt",
+                table: "incidents",
+                columns: new[] { "Sla_ResolvedAt", "Sla_ResolutionDueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OnCallEntries_Source_Start",
                 table: "OnCallEntries",
                 columns: new[] { "Source", "Start" });
@@ -126,6 +224,70 @@ namespace Vigie.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "OnCallPages");
+
+            migrationBuilder.DropIndex(
+                name: "IX_incidents_Sla_FirstRespondedAt_Sla_FirstResponseDueAt",
+                table: "incidents");
+
+            migrationBuilder.DropIndex(
+                name: "IX_incidents_Sla_ReceivedAt",
+                table: "incidents");
+
+            migrationBuilder.DropIndex(
+                name: "IX_incidents_Sla_ResolvedAt_Sla_ResolutionDueAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_AcknowledgedAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_ContainedAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_FirstRespondedAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_FirstResponseBreached",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_FirstResponseDueAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_FirstResponseTarget",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_ReceivedAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_ResolutionBreached",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_ResolutionDueAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_ResolutionTarget",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_ResolvedAt",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_TargetSource",
+                table: "incidents");
+
+            migrationBuilder.DropColumn(
+                name: "Sla_WaitingSince",
+                table: "incidents");
         }
     }
 }
