@@ -173,24 +173,17 @@ public sealed class SlaService(VigieDb db, BusinessCalendar calendar, SlaPolicy 
             .OrderBy(i => i.Id).Select(i => i.Id).Take(500).ToListAsync(ct);
 
         var recorded = 0;
-        foreach (var id in firstDue)
+        foreach (var (id, resolution) in firstDue.Select(id => (id, false)).Concat(resolutionDue.Select(id => (id, true))))
         {
-            var claimed = await db.Incidents.Where(i => i.Id == id && !i.Sla.FirstResponseBreached)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sla.FirstResponseBreached, true), ct);
-            if (claimed == 1 && await db.Incidents.FirstOrDefaultAsync(i => i.Id == id, ct) is { Sla.FirstResponseDueAt: { } due } incident)
+            var claimed = resolution
+                ? await db.Incidents.Where(i => i.Id == id && !i.Sla.ResolutionBreached)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sla.ResolutionBreached, true), ct)
+                : await db.Incidents.Where(i => i.Id == id && !i.Sla.FirstResponseBreached)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sla.FirstResponseBreached, true), ct);
+            if (claimed == 1 && await db.Incidents.FirstOrDefaultAsync(i => i.Id == id, ct) is { } incident
+                && (resolution ? incident.Sla.ResolutionDueAt : incident.Sla.FirstResponseDueAt) is { } due)
             {
-                incident.RecordBreach(resolution: false, due, now);
-                await db.SaveChangesAsync(ct);
-                recorded++;
-            }
-        }
-        foreach (var id in resolutionDue)
-        {
-            var claimed = await db.Incidents.Where(i => i.Id == id && !i.Sla.ResolutionBreached)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Sla.ResolutionBreached, true), ct);
-            if (claimed == 1 && await db.Incidents.FirstOrDefaultAsync(i => i.Id == id, ct) is { Sla.ResolutionDueAt: { } due } incident)
-            {
-                incident.RecordBreach(resolution: true, due, now);
+                incident.RecordBreach(resolution, due, now);
                 await db.SaveChangesAsync(ct);
                 recorded++;
             }
