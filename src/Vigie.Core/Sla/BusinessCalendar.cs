@@ -60,6 +60,11 @@ public sealed class BusinessCalendar
     private readonly IReadOnlyList<Closure> _closures;
     private readonly IReadOnlyDictionary<LocalDate, DayOverride> _overrides;
     private readonly ConcurrentDictionary<int, IReadOnlyDictionary<LocalDate, string>> _holidaysByYear = new();
+    private readonly ConcurrentDictionary<LocalDate, Interval[]> _intervals = new();
+    private readonly ConcurrentDictionary<LocalDate, Duration> _monthTotals = new();
+
+    /// <summary>At most this many days' intervals are kept (about 270 years; a few MB).</summary>
+    private const int MaxCachedDays = 100_000;
 
     private BusinessCalendar(DateTimeZone zone, IReadOnlyDictionary<IsoDayOfWeek, IReadOnlyList<OpeningHours>> weekly,
         Func<int, IReadOnlyList<PublicHoliday>> holidays, IReadOnlyList<Closure> closures, IReadOnlyDictionary<LocalDate, DayOverride> overrides)
@@ -173,8 +178,25 @@ public sealed class BusinessCalendar
         _holidaysByYear.GetOrAdd(year, y => _holidays(y).GroupBy(h => h.Date).ToDictionary(g => g.Key, g => g.First().Key));
 
     /// <summary>The open intervals of a date as instants (empty when closed).</summary>
-    public IEnumerable<Interval> Intervals(LocalDate date)
+    public IReadOnlyList<Interval> Intervals(LocalDate date)
     {
+        // Clocks read over months (a long-late incident, a month of metrics) ask for the same days again
+        // and again; mapping local hours to instants is the costly part, so each day is mapped once.
+        if (_intervals.TryGetValue(date, out var cached))
+        {
+            return cached;
+        }
+        var computed = ComputeIntervals(date);
+        if (_intervals.Count < MaxCachedDays)
+        {
+            _intervals.TryAdd(date, computed);
+        }
+        return computed;
+    }
+
+    private Interval[] ComputeIntervals(LocalDate date)
+    {
+        var result = new List<Interval>(2);
         Instant? previousEnd = null;
         foreach (var h in Day(date).Hours)
         {
@@ -188,10 +210,11 @@ public sealed class BusinessCalendar
             }
             if (end > start)
             {
-                yield return new Interval(start, end);
+                result.Add(new Interval(start, end));
                 previousEnd = end;
             }
         }
+        return [.. result];
     }
 
     /// <summary>The open intervals that end after <paramref name="from"/>, the first one clipped to start there, in order.</summary>
@@ -291,8 +314,33 @@ public sealed class BusinessCalendar
         return previous!.Value.End;
     }
 
-    /// <summary>Business time between two instants (zero when <paramref name="to"/> is not after <paramref name="from"/>).</summary>
+    /// <summary>
+    /// Business time between two instants (zero when <paramref name="to"/> is not after <paramref name="from"/>).
+    /// Whole calendar months in between are counted from a per-month total, so a clock late for years or a
+    /// year of metrics costs at most two months of day-by-day walking.
+    /// </summary>
     public Duration BusinessTimeBetween(Instant from, Instant to)
+    {
+        if (to <= from)
+        {
+            return Duration.Zero;
+        }
+        var firstFull = from.InZone(Zone).Date.With(DateAdjusters.StartOfMonth).PlusMonths(1);
+        var lastFull = to.InZone(Zone).Date.With(DateAdjusters.StartOfMonth);
+        if (firstFull >= lastFull)
+        {
+            return Walk(from, to);
+        }
+        // Opening hours never cross local midnight, so the first instant of a month splits the walk exactly.
+        var total = Walk(from, Zone.AtStartOfDay(firstFull).ToInstant());
+        for (var month = firstFull; month < lastFull; month = month.PlusMonths(1))
+        {
+            total += MonthTotal(month);
+        }
+        return total + Walk(Zone.AtStartOfDay(lastFull).ToInstant(), to);
+    }
+
+    private Duration Walk(Instant from, Instant to)
     {
         var total = Duration.Zero;
         if (to <= from)
@@ -309,6 +357,20 @@ public sealed class BusinessCalendar
         }
         return total;
     }
+
+    /// <summary>The business time of a whole calendar month (<paramref name="first"/> is its first day).</summary>
+    private Duration MonthTotal(LocalDate first) => _monthTotals.GetOrAdd(first, m =>
+    {
+        var total = Duration.Zero;
+        for (var day = m; day.Month == m.Month; day = day.PlusDays(1))
+        {
+            foreach (var interval in Intervals(day))
+            {
+                total += interval.Duration;
+            }
+        }
+        return total;
+    });
 
     /// <summary>The n-th open day after <paramref name="date"/> (n = 0: the date itself, which must be open).</summary>
     private LocalDate NthOpenDay(LocalDate date, int n)

@@ -104,8 +104,11 @@ public sealed record SlaReading(SlaStatus Status, Instant Due, Duration Remainin
         }
         var at = pausedSince is { } p && p < now ? p : now;
         var total = target.Elapsed(calendar, clockStart, due);
-        var used = total <= Duration.Zero ? 1 : target.Elapsed(calendar, clockStart, at).TotalTicks / total.TotalTicks;
+        // Past due, the share used is total + late over total: the late part is counted once (it may span months).
         var remaining = Signed(target, calendar, at, due);
+        var used = total <= Duration.Zero ? 1
+            : at >= due ? (total - remaining).TotalTicks / total.TotalTicks
+            : target.Elapsed(calendar, clockStart, at).TotalTicks / total.TotalTicks;
         var status = pausedSince is not null ? SlaStatus.Paused
             : at >= due ? SlaStatus.Breached
             : used >= atRiskFraction ? SlaStatus.AtRisk
