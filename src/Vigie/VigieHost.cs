@@ -17,6 +17,7 @@ using Vigie.Features.Triage;
 using Vigie.Features.Mail;
 using Vigie.Features.Metrics;
 using Vigie.Features.OnCall;
+using Vigie.Features.PublicSite;
 using Vigie.Features.Reports;
 using Vigie.Features.Reviews;
 using Vigie.Features.Search;
@@ -93,6 +94,7 @@ public static class VigieHost
         builder.AddReviews();
         builder.AddSla();
         builder.AddOnCall();
+        builder.AddPublicSite();
         builder.Services.AddSlaMetrics();
         return builder;
     }
