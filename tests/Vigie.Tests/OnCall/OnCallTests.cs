@@ -268,9 +268,17 @@ public abstract partial class OnCallTests(OnCallApp app)
         app.Time.Advance(TimeSpan.FromDays(60));
         app.MoveToNext(DayOfWeek.Wednesday, 12);
         var before = await HoleMailsAsync();
+        IReadOnlyList<RotaHole> holes;
+        await using (var holeScope = app.Scope())
+        {
+            holes = await holeScope.ServiceProvider.GetRequiredService<OnCallService>().UpcomingHolesAsync(Ct);
+        }
+        // Nights and weekends of the coming week; a public holiday merges a weekend with its Monday, so
+        // the count depends on the week the other tests left the clock in (Whit Monday gives 4).
+        Assert.True(holes.Count >= 4, $"the empty week has holes on its nights and weekend, got {holes.Count}");
         await RunAsync();
         var first = await HoleMailsAsync();
-        Assert.True(first.Count - before.Count >= 5, $"one mail per night and weekend, got {first.Count - before.Count}");
+        Assert.Equal(holes.Count, first.Count - before.Count);
         await RunAsync();
         app.Time.Advance(TimeSpan.FromMinutes(1));
         await RunAsync();
