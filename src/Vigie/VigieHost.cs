@@ -95,6 +95,7 @@ public static class VigieHost
         builder.AddSla();
         builder.AddOnCall();
         builder.AddPublicSite();
+        builder.AddRfc2350();
         builder.Services.AddSlaMetrics();
         return builder;
     }
@@ -130,6 +131,7 @@ public static class VigieHost
         app.MapReviews();
         app.MapSearch();
         app.MapSla();
+        app.MapRfc2350();
         app.MapVigieWeb();
         return app;
     }

@@ -31,6 +31,7 @@ public static class VigieCli
         root.Subcommands.Add(PgpCommands.Build());
         root.Subcommands.Add(Features.Sla.SlaCommands.Build());
         root.Subcommands.Add(MetricsCommands.Build());
+        root.Subcommands.Add(Features.PublicSite.Rfc2350Commands.Build());
         return root;
     }
 
@@ -50,8 +51,13 @@ public static class VigieCli
     }
 
     /// <summary>A host with every service, for commands that do not serve HTTP.</summary>
-    public static WebApplication BuildHost(ParseResult parse) =>
-        VigieHost.CreateBuilder([], Overrides(parse)).Build();
+    public static WebApplication BuildHost(ParseResult parse)
+    {
+        // A command's output is its answer (a document, CSV, JSON) and may be redirected to a file: logs go to stderr.
+        var overrides = Overrides(parse);
+        overrides["Logging:Console:LogToStandardErrorThreshold"] = "Trace";
+        return VigieHost.CreateBuilder([], overrides).Build();
+    }
 
     private static Command ServeCommand()
     {

@@ -66,6 +66,8 @@ public abstract class VigieDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Features.OnCall.OnCallHoleAlert> OnCallHoleAlerts => Set<Features.OnCall.OnCallHoleAlert>();
 
+    public DbSet<Features.PublicSite.Rfc2350Version> Rfc2350Versions => Set<Features.PublicSite.Rfc2350Version>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigieDb).Assembly, t => !t.IsAbstract);
 

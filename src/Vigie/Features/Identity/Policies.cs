@@ -16,12 +16,17 @@ public static class Policies
     /// <summary>Create and change: admin, lead, analyst, with a write or admin token.</summary>
     public const string Write = "write";
 
+    /// <summary>Publish the team's public documents (RFC 2350): admin and lead, with a write or admin token.</summary>
+    public const string Publish = "publish";
+
     /// <summary>Manage users and tokens: admin with an admin token.</summary>
     public const string Admin = "admin";
 
     public static AuthorizationBuilder AddVigiePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireRole("admin", "lead", "analyst", "auditor"))
         .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireRole("admin", "lead", "analyst")
+            .RequireClaim(VigieClaims.Scope, "write", "admin"))
+        .AddPolicy(Publish, p => p.RequireAuthenticatedUser().RequireRole("admin", "lead")
             .RequireClaim(VigieClaims.Scope, "write", "admin"))
         .AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole("admin").RequireClaim(VigieClaims.Scope, "admin"));
 

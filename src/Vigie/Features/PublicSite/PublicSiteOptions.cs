@@ -20,6 +20,9 @@ public sealed class PublicSiteOptions
     /// <summary>Path of the team's armored public key (default <c>/team-key.asc</c>).</summary>
     public string KeyPath { get; set; } = "/team-key.asc";
 
+    /// <summary>The RFC 2350 document's publication settings.</summary>
+    public Rfc2350Options Rfc2350 { get; set; } = new();
+
     /// <summary>The absolute URL of <paramref name="path"/> under <see cref="PublicUrl"/>, or under <paramref name="requestBase"/> when unset.</summary>
     public string Absolute(string path, string? requestBase = null)
     {
@@ -27,6 +30,16 @@ public sealed class PublicSiteOptions
             ?? throw new InvalidOperationException($"{Section}:PublicUrl is not set: the absolute address of the public pages is unknown.");
         return root.TrimEnd('/') + "/" + path.TrimStart('/');
     }
+}
+
+/// <summary><c>Vigie:PublicSite:Rfc2350</c>.</summary>
+public sealed class Rfc2350Options
+{
+    /// <summary>
+    /// Addresses told of each new version (RFC 2350 §1.2), besides the profile's distribution list
+    /// (<c>Vigie:Team:Document:Distribution:Address</c>). Sent in Bcc, signed with the team key.
+    /// </summary>
+    public List<string> NotifyRecipients { get; set; } = [];
 }
 
 /// <summary>Start-up checks of <see cref="PublicSiteOptions"/>, every faulty key named.</summary>
@@ -45,6 +58,13 @@ internal sealed class PublicSiteOptionsValidator : IValidateOptions<PublicSiteOp
             || options.KeyPath.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '?' or '#'))
         {
             failures.Add($"{PublicSiteOptions.Section}:KeyPath: '{options.KeyPath}' must be a path starting with '/', without spaces, '..', '?' or '#'.");
+        }
+        for (var i = 0; i < options.Rfc2350.NotifyRecipients.Count; i++)
+        {
+            if (!Vigie.Core.EmailAddress.TryNormalize(options.Rfc2350.NotifyRecipients[i], out _, out _))
+            {
+                failures.Add($"{PublicSiteOptions.Section}:Rfc2350:NotifyRecipients:{i}: '{options.Rfc2350.NotifyRecipients[i]}' is not an e-mail address.");
+            }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
