@@ -165,6 +165,17 @@ public sealed class TeamProfileTests
     [InlineData("Vigie:Team:Support:InitialResponseBusinessDays", "0", "Vigie:Team:Support:InitialResponseBusinessDays: ")]
     [InlineData("Vigie:Team:Services:Items:3:Subsections:1:Id", "a", "Vigie:Team:Services:Items:3:Subsections:1:Id: ")]
     [InlineData("Vigie:Team:OnCall:Email", "astreinte@", "Vigie:Team:OnCall:Email: ")]
+    // Issue 6, bad input: what would forge lines in the RFC 2350 text, security.txt or a mail header.
+    [InlineData("Vigie:Team:Name", "CSIRT\nContact: mailto:evil@example.org", "Vigie:Team:Name: must fit on one line")]
+    [InlineData("Vigie:Team:Address:Street:0", "137 rue d'Aguesseau\r\nX-Injected: 1", "Vigie:Team:Address:Street:0: must fit on one line")]
+    [InlineData("Vigie:Team:Address:Locality", "Boulogne\u0007", "Vigie:Team:Address:Locality: holds a control character (U+0007)")]
+    [InlineData("Vigie:Team:FullName:fr", "Le CSIRT\n\n1 FAUX TITRE", "Vigie:Team:FullName:fr: must fit on one line")]
+    [InlineData("Vigie:Team:Services:Items:0:Title:en", "Coordination\nfake", "Vigie:Team:Services:Items:0:Title:en: must fit on one line")]
+    [InlineData("Vigie:Team:Document:History:0:Changes:fr", "Création\nsuite", "Vigie:Team:Document:History:0:Changes:fr: must fit on one line")]
+    [InlineData("Vigie:Team:Mission:en", "Protect\u001b[31m red", "Vigie:Team:Mission:en: holds a control character (U+001B)")]
+    [InlineData("Vigie:Team:Mission:fr", "Paragraphe\r\nfin de ligne Windows", "Vigie:Team:Mission:fr: holds a control character (U+000D)")]
+    [InlineData("Vigie:Team:PublicKey:Url", "https://cegedim.cloud/public.asc\nEvil", "Vigie:Team:PublicKey:Url: must fit on one line")]
+    [InlineData("Vigie:Team:IncidentEmail", "incident@cegedim.com\r\nBcc: x@y.z", "Vigie:Team:IncidentEmail: must fit on one line")]
     public void A_bad_value_is_named_by_its_config_path(string key, string value, string expected)
     {
         var ex = Invalid((key, value));
@@ -172,6 +183,17 @@ public sealed class TeamProfileTests
         // One bad key gives one message: an operator should not have to dig through consequences.
         var failure = Assert.Single(ex.Failures);
         Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Over_long_values_are_refused_with_their_length()
+    {
+        var name = Assert.Single(Invalid(("Vigie:Team:Name", new string('x', 201))).Failures);
+        Assert.Equal("Vigie:Team:Name: is 201 characters long; at most 200 are allowed", name);
+        var mission = Assert.Single(Invalid(("Vigie:Team:Mission:en", string.Join(' ', Enumerable.Repeat("protect", 600)))).Failures);
+        Assert.Equal("Vigie:Team:Mission:en: is 4799 characters long; at most 4000 are allowed", mission);
+        var url = Assert.Single(Invalid(("Vigie:Team:OtherInformation:Url", "https://example.org/" + new string('a', 2000))).Failures);
+        Assert.StartsWith("Vigie:Team:OtherInformation:Url: is 2020 characters long; at most 2000", url, StringComparison.Ordinal);
     }
 
     [Fact]

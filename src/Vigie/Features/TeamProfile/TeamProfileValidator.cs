@@ -36,7 +36,7 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
         ValidateDocument(check, options.Document, $"{p}:Document");
 
         check.Required(options.Name, $"{p}:Name");
-        check.Text(options.FullName, $"{p}:FullName", required: true);
+        check.Text(options.FullName, $"{p}:FullName", required: true, singleLine: true);
 
         var a = options.Address;
         check.Required(a.Organisation, $"{p}:Address:Organisation");
@@ -57,14 +57,14 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
             check.Fail($"{p}:Address:CountryCode", $"'{a.CountryCode}' is not an ISO 3166-1 alpha-2 country code");
         }
 
-        check.Text(a.Country, $"{p}:Address:Country", required: true);
+        check.Text(a.Country, $"{p}:Address:Country", required: true, singleLine: true);
 
         if (!IsIanaTimeZone(options.TimeZone))
         {
             check.Fail($"{p}:TimeZone", $"'{options.TimeZone}' is not an IANA time zone");
         }
 
-        check.Text(options.TimeZoneDescription, $"{p}:TimeZoneDescription", required: true);
+        check.Text(options.TimeZoneDescription, $"{p}:TimeZoneDescription", required: true, singleLine: true);
 
         var phone = options.Phone;
         if (!string.IsNullOrWhiteSpace(phone.Number) && !PhoneNumber().IsMatch(phone.Number))
@@ -74,7 +74,7 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
 
         check.Text(phone.Policy, $"{p}:Phone:Policy", required: true);
         check.OptionalUrl(phone.ContactFormUrl, $"{p}:Phone:ContactFormUrl");
-        check.Text(phone.ContactFormLabel, $"{p}:Phone:ContactFormLabel", required: false);
+        check.Text(phone.ContactFormLabel, $"{p}:Phone:ContactFormLabel", required: false, singleLine: true);
 
         check.Email(options.IncidentEmail, $"{p}:IncidentEmail", required: true);
         check.Email(options.GeneralEmail, $"{p}:GeneralEmail", required: true);
@@ -217,7 +217,7 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
                 previous = date;
             }
 
-            check.Text(v.Changes, $"{vp}:Changes", required: true);
+            check.Text(v.Changes, $"{vp}:Changes", required: true, singleLine: true);
         }
 
         check.Email(d.Distribution.Address, $"{path}:Distribution:Address", required: false);
@@ -363,7 +363,7 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
                 check.Fail($"{tp}:Key", $"'{t.Key}' is used by another incident type");
             }
 
-            check.Text(t.Name, $"{tp}:Name", required: true);
+            check.Text(t.Name, $"{tp}:Name", required: true, singleLine: true);
             if (t.RsitClasses.Count == 0)
             {
                 check.Fail($"{tp}:RsitClasses", "at least one RSIT class is required (triage needs it)");
@@ -390,12 +390,12 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
             {
                 check.Fail($"{sp}:Id", "is required");
             }
-            else if (!ids.Add(s.Id.Trim()))
+            else if (check.Line(s.Id, $"{sp}:Id", 16) && !ids.Add(s.Id.Trim()))
             {
                 check.Fail($"{sp}:Id", $"'{s.Id}' is used by another service at the same level");
             }
 
-            check.Text(s.Title, $"{sp}:Title", required: true);
+            check.Text(s.Title, $"{sp}:Title", required: true, singleLine: true);
             check.Text(s.Introduction, $"{sp}:Introduction", required: false);
             if (s.Items.Count == 0 && s.Subsections.Count == 0 && s.Introduction.IsEmpty)
             {
@@ -477,12 +477,53 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
 
         public void Fail(string path, string message) => Errors.Add($"{path}: {message}");
 
+        /// <summary>The longest one-line value (a name, an address line, a title).</summary>
+        public const int MaxLine = 200;
+
+        /// <summary>The longest text in one language (a paragraph or a few).</summary>
+        public const int MaxText = 4000;
+
         public void Required(string? value, string path)
         {
             if (string.IsNullOrWhiteSpace(value))
             {
                 Fail(path, "is required");
+                return;
             }
+
+            Line(value, path, MaxLine);
+        }
+
+        /// <summary>
+        /// A value printed on one line of the RFC 2350 document, security.txt or a mail header: a line break
+        /// or a control character would forge lines there, so they are refused, as are over-long values.
+        /// </summary>
+        public bool Line(string? value, string path, int max)
+        {
+            if (value is null)
+            {
+                return true;
+            }
+
+            if (value.Contains('\n', StringComparison.Ordinal) || value.Contains('\r', StringComparison.Ordinal))
+            {
+                Fail(path, "must fit on one line (it holds a line break)");
+                return false;
+            }
+
+            if (value.FirstOrDefault(char.IsControl) is var c && c != default)
+            {
+                Fail(path, $"holds a control character (U+{(int)c:X4})");
+                return false;
+            }
+
+            if (value.Length > max)
+            {
+                Fail(path, $"is {value.Length} characters long; at most {max} are allowed");
+                return false;
+            }
+
+            return true;
         }
 
         public void Email(string? value, string path, bool required)
@@ -494,6 +535,11 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
                     Fail(path, "is required");
                 }
 
+                return;
+            }
+
+            if (!Line(value, path, 254))
+            {
                 return;
             }
 
@@ -516,6 +562,17 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
                 return;
             }
 
+            if (!Line(value, path, 2000))
+            {
+                return;
+            }
+
+            if (value.Any(char.IsWhiteSpace))
+            {
+                Fail(path, $"'{value}' holds white space: not a URL");
+                return;
+            }
+
             // http is accepted (some teams publish their key on plain http mirrors); file:, ftp:, mailto: are not web pages.
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
                 || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
@@ -533,8 +590,32 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
             }
         }
 
-        public void Text(LocalizedText text, string path, bool required)
+        public void Text(LocalizedText text, string path, bool required, bool singleLine = false)
         {
+            foreach (var (language, value) in text)
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                if (singleLine)
+                {
+                    Line(value, $"{path}:{language}", MaxLine);
+                    continue;
+                }
+
+                // Paragraphs are separated by blank lines (LF); CR and other control characters have no place in a published text.
+                if (value.FirstOrDefault(ch => char.IsControl(ch) && ch != '\n') is var c && c != default)
+                {
+                    Fail($"{path}:{language}", $"holds a control character (U+{(int)c:X4})");
+                }
+                else if (value.Length > MaxText)
+                {
+                    Fail($"{path}:{language}", $"is {value.Length} characters long; at most {MaxText} are allowed");
+                }
+            }
+
             // A key outside the languages is most likely a typo ("fe", "eng") that would silently never be shown.
             foreach (var key in text.Keys.Where(_ => CheckTextKeys && Languages.Count > 0))
             {
