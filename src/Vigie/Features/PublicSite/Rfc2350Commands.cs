@@ -103,7 +103,8 @@ public static class Rfc2350Commands
                 return IdentityCommands.Fail(string.Join(Environment.NewLine, lines));
             }
             var published = result.Value!;
-            AnsiConsole.MarkupLineInterpolated($"RFC 2350 version [bold]{published.Version}[/] published ({published.Date:yyyy-MM-dd}), {(published.Signed ? "signed" : "NOT signed (no team key)")}; announced to {published.Announced} recipient(s).");
+            Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"RFC 2350 version {published.Version} published ({published.Date:yyyy-MM-dd}), {(published.Signed ? "signed" : "NOT signed (no team key)")}; announced to {published.Announced} recipient(s)."));
             return 0;
         });
         return command;

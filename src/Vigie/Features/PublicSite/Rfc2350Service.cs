@@ -214,7 +214,8 @@ public sealed partial class Rfc2350Service(
                 errors[$"changes.{language}"] = [problem];
             }
         }
-        if (string.IsNullOrWhiteSpace(changes.Get(Profile.PrimaryLanguage)))
+        // Get would fall back to another language: the first language must be there itself.
+        if (!changes.TryGetValue(Profile.PrimaryLanguage, out var primary) || string.IsNullOrWhiteSpace(primary))
         {
             errors[$"changes.{Profile.PrimaryLanguage}"] = ["Describe the changes (at least in the profile's first language)."];
         }
