@@ -95,6 +95,7 @@ public static class VigieHost
         builder.AddSla();
         builder.AddOnCall();
         builder.AddPublicSite();
+        builder.AddPublicFace();
         builder.Services.AddSlaMetrics();
         return builder;
     }
@@ -130,6 +131,7 @@ public static class VigieHost
         app.MapReviews();
         app.MapSearch();
         app.MapSla();
+        app.MapPublicFace();
         app.MapVigieWeb();
         return app;
     }

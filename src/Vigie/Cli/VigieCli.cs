@@ -31,6 +31,7 @@ public static class VigieCli
         root.Subcommands.Add(PgpCommands.Build());
         root.Subcommands.Add(Features.Sla.SlaCommands.Build());
         root.Subcommands.Add(MetricsCommands.Build());
+        root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
         return root;
     }
 
