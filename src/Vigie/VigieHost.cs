@@ -96,6 +96,7 @@ public static class VigieHost
         builder.AddOnCall();
         builder.AddPublicSite();
         builder.AddRfc2350();
+        builder.AddPublicFace();
         builder.Services.AddSlaMetrics();
         return builder;
     }
@@ -132,6 +133,7 @@ public static class VigieHost
         app.MapSearch();
         app.MapSla();
         app.MapRfc2350();
+        app.MapPublicFace();
         app.MapVigieWeb();
         return app;
     }

@@ -323,7 +323,8 @@ public sealed class PgpKeyring
         }
         try
         {
-            var copy = PgpSecretKey.CopyWithNewPassword(key, passphrase, null, SymmetricKeyAlgorithmTag.Null, new SecureRandom());
+            // UTF-8, as gpg encodes passphrases (the legacy overload keeps only the low byte of each character).
+            var copy = PgpSecretKey.CopyWithNewPasswordUtf8(key, passphrase, null, SymmetricKeyAlgorithmTag.Null, new SecureRandom());
             return new UnlockedKey(copy, copy.ExtractPrivateKey(null));
         }
         catch (PgpException)
@@ -382,19 +383,23 @@ public sealed class PgpKeyring
 
     private char[] ReadPassphrase()
     {
-        var file = _options.Value.PassphraseFile;
-        if (!string.IsNullOrWhiteSpace(file))
+        var source = PgpOptions.Locate(_options.Value, _vigie.Value.DataPath);
+        if (source.Kind == PassphraseSourceKind.Environment)
         {
-            try
-            {
-                return File.ReadAllText(file).TrimEnd('\r', '\n').ToCharArray();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new PgpImportException($"The passphrase file '{file}' cannot be read: {e.Message}", e);
-            }
+            return Environment.GetEnvironmentVariable(PgpOptions.PassphraseEnvironmentVariable)!.ToCharArray();
         }
-        return (Environment.GetEnvironmentVariable(PgpOptions.PassphraseEnvironmentVariable) ?? "").ToCharArray();
+        if (source.Kind == PassphraseSourceKind.DefaultFile && !File.Exists(source.Path))
+        {
+            return [];
+        }
+        try
+        {
+            return File.ReadAllText(source.Path!).TrimEnd('\r', '\n').ToCharArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PgpImportException($"The passphrase file '{source.Path}' cannot be read: {e.Message}", e);
+        }
     }
 
     private static byte[] ReadLimited(Stream stream)
