@@ -95,6 +95,7 @@ public static class VigieHost
         builder.AddSla();
         builder.AddOnCall();
         builder.AddPublicSite();
+        builder.AddContactForm();
         builder.Services.AddSlaMetrics();
         return builder;
     }
