@@ -38,13 +38,14 @@ public static class ContactMessage
         message.Date = TimeZoneInfo.ConvertTime(now, zone);
         var domain = incidentAddress[(incidentAddress.LastIndexOf('@') + 1)..];
         message.MessageId = $"contact.{Guid.CreateVersion7(now):N}@{domain}";
-        message.Headers.Add(HeaderId.ContentLanguage, report.Language);
         message.Headers.Add(FormHeader, formUrl);
         message.Headers.Add(ClientHeader, client?.ToString() ?? "unknown");
 
         var body = new TextPart(MimeKit.Text.TextFormat.Plain);
         body.SetText(Encoding.UTF8, InLanguage(report.Language, () => Text(report, team, formUrl, zone, l)));
         body.ContentTransferEncoding = ContentEncoding.QuotedPrintable;
+        // RFC 3282: the language intake reads to answer in it first.
+        body.Headers.Add(HeaderId.ContentLanguage, report.Language);
         message.Body = body;
         return message;
     }

@@ -29,7 +29,11 @@ public enum ContactOutcomeKind
     Closed,
 }
 
+/// <summary>What became of one submission.</summary>
+/// <param name="Kind">Accepted, or why not.</param>
 /// <param name="Reference">The report's id, which the reporter can quote (a made-up one for a robot).</param>
+/// <param name="Error">The faulty fields, when <see cref="ContactOutcomeKind.Invalid"/>.</param>
+/// <param name="RetryAfter">When a refused client or address may try again.</param>
 public sealed record ContactOutcome(ContactOutcomeKind Kind, Guid? Reference = null, Error? Error = null, TimeSpan? RetryAfter = null);
 
 /// <summary>
