@@ -97,6 +97,7 @@ public static class VigieHost
         builder.AddPublicSite();
         builder.AddRfc2350();
         builder.AddPublicFace();
+        builder.AddContactForm();
         builder.Services.AddSlaMetrics();
         return builder;
     }
