@@ -89,8 +89,9 @@ public sealed class TeamKeyInitTests(InitializedTeamKey init) : IClassFixture<In
         Assert.Contains($"in the file {init.PassphraseFile} (created now", init.Run.Out);
         Assert.Contains("Vigie:Team:PublicKey:Fingerprint = ", init.Run.Out);
         Assert.Contains("Vigie:Team:PublicKey:Url", init.Run.Out);
-        // The keyring logged the import at Information: the logs went to the same output.
-        Assert.Contains("Imported OpenPGP key", init.Run.Out);
+        // The keyring logged the import at Information; a command's logs go to standard error.
+        Assert.Contains("Imported OpenPGP key", init.Run.Err);
+        Assert.DoesNotContain("Imported OpenPGP key", init.Run.Out);
 
         var passphrase = (await File.ReadAllTextAsync(init.PassphraseFile, Ct)).TrimEnd('\n');
         Assert.True(passphrase.Length >= 40);

@@ -27,6 +27,7 @@ public sealed partial class Rfc2350Service(
     TeamTime clock,
     MailOutbox outbox,
     MailCrypto crypto,
+    Microsoft.Extensions.Localization.IStringLocalizer<Rfc2350Text> text,
     ILogger<Rfc2350Service> logger)
 {
     /// <summary>The actor recorded for the first version, taken from the profile.</summary>
@@ -157,6 +158,30 @@ public sealed partial class Rfc2350Service(
             }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// What the dashboard should say about the published document: the profile changed since it was
+    /// published, or it is unsigned because it names a key the team does not hold.
+    /// </summary>
+    public async Task<IReadOnlyList<PublicFaceWarning>> WarningsAsync(CancellationToken ct)
+    {
+        var warnings = new List<PublicFaceWarning>();
+        var latest = await db.Rfc2350Versions.AsNoTracking().Where(v => v.Language == Profile.PrimaryLanguage)
+            .OrderByDescending(v => v.Sequence).FirstOrDefaultAsync(ct);
+        if (latest is null)
+        {
+            return warnings;
+        }
+        if ((await ChangesAsync(ct)).Count > 0)
+        {
+            warnings.Add(new PublicFaceWarning("rfc2350-profile-changed", text["Warn.Changed", latest.Version]));
+        }
+        if (latest.ClearSigned is null && signer.Key is { } key && key.Fingerprint != latest.KeyFingerprint)
+        {
+            warnings.Add(new PublicFaceWarning("rfc2350-unsigned", text["Warn.Unsigned", latest.Version, latest.KeyFingerprint]));
+        }
+        return warnings;
     }
 
     // ------------------------------------------------------------------ publishing
