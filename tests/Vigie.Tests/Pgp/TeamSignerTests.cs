@@ -33,6 +33,9 @@ public sealed class TeamSignerTests(TeamKeyring team) : IClassFixture<TeamKeyrin
         var signed = signer.ClearSign(Document)!;
 
         Assert.StartsWith("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nRFC 2350", signed);
+        // No "Version: BouncyCastle…" armor header: the signature does not advertise the library.
+        Assert.Contains("\n-----BEGIN PGP SIGNATURE-----\n\n", signed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Version:", signed, StringComparison.Ordinal);
         Assert.Contains("\n- -- dash line\n- - bullet\n- -----BEGIN PGP SIGNATURE-----\n", signed);
         var path = _gpg.NewPath("txt.asc");
         await File.WriteAllBytesAsync(path, Encoding.UTF8.GetBytes(signed), Ct);

@@ -85,7 +85,7 @@ public static class TeamKeyGenerator
                 [subkey.KeyId] = subkey.PrivateKey.Key,
             }, passphraseBytes, random);
             using var buffer = new MemoryStream();
-            using (var armored = new ArmoredOutputStream(buffer, new Dictionary<string, string>()))
+            using (var armored = TeamSigner.NewArmor(buffer))
             {
                 secretRing.Encode(armored);
             }

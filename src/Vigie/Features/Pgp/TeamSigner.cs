@@ -83,10 +83,13 @@ public sealed class TeamSigner(PgpKeyring keyring, Microsoft.Extensions.Options.
         return generator.Generate();
     }
 
+    /// <summary>An armor writer without BouncyCastle's "Version:" header: what we publish need not advertise the library and its version.</summary>
+    internal static ArmoredOutputStream NewArmor(Stream output) => ArmoredOutputStream.Build().SetVersion(null).Build(output);
+
     private static string Armor(PgpSignature signature)
     {
         using var buffer = new MemoryStream();
-        using (var armored = new ArmoredOutputStream(buffer, new Dictionary<string, string>()))
+        using (var armored = NewArmor(buffer))
         {
             signature.Encode(armored);
         }
@@ -110,7 +113,7 @@ public sealed record TeamKey(string Fingerprint, string KeyId, IReadOnlyList<str
         var ring = snapshot.Public.GetPublicKeyRing(primary.KeyId) ?? KeyParser.PublicRing(secret);
         var info = KeyFacts.Describe(ring, hasSecret: true);
         using var buffer = new MemoryStream();
-        using (var armored = new ArmoredOutputStream(buffer, new Dictionary<string, string>()))
+        using (var armored = TeamSigner.NewArmor(buffer))
         {
             ring.Encode(armored);
         }
