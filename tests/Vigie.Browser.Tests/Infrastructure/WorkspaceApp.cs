@@ -159,13 +159,13 @@ public abstract class WorkspaceApp : VigieApp
         }
     }
 
-    /// <summary>Saves a full-page screenshot as NAME.png when VIGIE_SCREENSHOTS is set.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>Saves a screenshot (the full page unless <paramref name="fullPage"/> is false: long documents) as NAME.png when VIGIE_SCREENSHOTS is set.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (ScreenshotDirectory is { Length: > 0 } dir)
         {
             Directory.CreateDirectory(dir);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = fullPage });
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class Rfc2350PageTests(WorkspaceSqliteApp app) : IClassFixture<Wor
         await Expect(visitor.Locator("#rfc2350-fingerprint code")).ToHaveTextAsync("7A29 DA83 7DE7 A304 3FBB B7BD B8CF D9AF A5FE 34CC");
         await Expect(visitor.Locator("#link-signed")).ToHaveAttributeAsync("href", "/rfc2350/rfc2350-fr.txt.asc");
         await Expect(visitor.Locator("nav.mainnav")).Not.ToContainTextAsync("Incidents");
-        await WorkspaceApp.ScreenshotAsync(visitor, "rfc2350-page");
+        await WorkspaceApp.ScreenshotAsync(visitor, "rfc2350-page", fullPage: false);
 
         // The table of contents leads to the section.
         await visitor.ClickAsync("nav.toc a[href='/rfc2350/fr#s4-2']");
