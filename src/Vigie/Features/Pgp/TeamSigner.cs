@@ -121,6 +121,7 @@ public sealed record TeamKey(string Fingerprint, string KeyId, IReadOnlyList<str
         return new TeamKey(info.Fingerprint, info.Fingerprint[^16..], info.UserIds, info.Created, info.Expires, text);
     }
 
-    private static string Group(string hex) =>
+    /// <summary>Hex digits in groups of four, as fingerprints and key ids are printed ("7A29 DA83 …").</summary>
+    public static string Group(string hex) =>
         string.Join(' ', Enumerable.Range(0, (hex.Length + 3) / 4).Select(i => hex.Substring(i * 4, Math.Min(4, hex.Length - (i * 4)))));
 }

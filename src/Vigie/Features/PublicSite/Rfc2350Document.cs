@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Resources;
 using System.Text;
+using Vigie.Features.Pgp;
 using Vigie.Features.TeamProfile;
 
 namespace Vigie.Features.PublicSite;
@@ -111,7 +112,7 @@ public static class Rfc2350Builder
                 .. Paragraphs(d.Authentication),
                 new DocParagraph(S("Doc.KeyAt")),
                 new DocLines([key.Url]),
-                new DocLines([S("Doc.KeyId", Group(key.KeyId)), S("Doc.Fingerprint", key.Fingerprint)]),
+                new DocLines([S("Doc.KeyId", TeamKey.Group(key.KeyId)), S("Doc.Fingerprint", key.Fingerprint)]),
             ], []),
         ]);
 
@@ -168,7 +169,7 @@ public static class Rfc2350Builder
             [
                 new DocParagraph(S("Doc.KeyPublished", profile.Name)),
                 new DocLines([key.Url]),
-                new DocLines([S("Doc.KeyId", Group(key.KeyId)), S("Doc.Fingerprint", key.Fingerprint)]),
+                new DocLines([S("Doc.KeyId", TeamKey.Group(key.KeyId)), S("Doc.Fingerprint", key.Fingerprint)]),
                 .. Paragraphs(profile.PublicKey.Usage),
             ], []),
             new("2.8", S("Doc.S2.8"), [.. Paragraphs(profile.TeamMembers)], []),
@@ -288,8 +289,6 @@ public static class Rfc2350Builder
     private static string Time(TimeOnly t, CultureInfo culture) =>
         culture.TwoLetterISOLanguageName == "fr" ? t.ToString("H'h'mm", CultureInfo.InvariantCulture) : t.ToString("HH:mm", CultureInfo.InvariantCulture);
 
-    private static string Group(string hex) =>
-        string.Join(' ', Enumerable.Range(0, (hex.Length + 3) / 4).Select(i => hex.Substring(i * 4, Math.Min(4, hex.Length - (i * 4)))));
 
     /// <summary>Paragraphs of a profile text: separated by a blank line.</summary>
     private static IEnumerable<string> Split(string text) =>
