@@ -107,9 +107,13 @@ public static class VigieHost
         var app = builder.Build();
         app.UseExceptionHandler();
         // The API answers bare status codes as problem details; pages re-render the "not found" page.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
-            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        // A page request is re-executed as the status page, with its method: a GET, or a form post (the page
+        // takes it without antiforgery). Any other body (JSON to a non-API path) gets the bare status, not a 400
+        // from a page that cannot read it.
+        static bool PageLike(HttpContext c) => !c.Request.Path.StartsWithSegments("/api")
+            && (HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method) || c.Request.HasFormContentType);
+        app.UseWhen(c => !PageLike(c), other => other.UseStatusCodePages());
+        app.UseWhen(PageLike, pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         app.UseVigieWeb();
         app.UseRouting();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
