@@ -17,6 +17,7 @@ using Vigie.Features.Triage;
 using Vigie.Features.Mail;
 using Vigie.Features.Metrics;
 using Vigie.Features.OnCall;
+using Vigie.Features.Privacy;
 using Vigie.Features.PublicSite;
 using Vigie.Features.Reports;
 using Vigie.Features.Reviews;
@@ -98,6 +99,7 @@ public static class VigieHost
         builder.AddRfc2350();
         builder.AddPublicFace();
         builder.AddContactForm();
+        builder.Services.AddScoped<PersonalDataExport>();
         builder.Services.AddSlaMetrics();
         return builder;
     }
@@ -139,6 +141,7 @@ public static class VigieHost
         app.MapSla();
         app.MapRfc2350();
         app.MapPublicFace();
+        app.MapPrivacy();
         app.MapVigieWeb();
         return app;
     }

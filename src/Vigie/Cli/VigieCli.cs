@@ -32,6 +32,7 @@ public static class VigieCli
         root.Subcommands.Add(Features.Sla.SlaCommands.Build());
         root.Subcommands.Add(MetricsCommands.Build());
         root.Subcommands.Add(Features.PublicSite.Rfc2350Commands.Build());
+        root.Subcommands.Add(Features.Privacy.PrivacyCommands.Build());
         root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
         return root;
     }

@@ -40,6 +40,9 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         /// <summary>Publishing the team's public documents: admin and lead.</summary>
         Publish,
 
+        /// <summary>Administration (an admin with an admin token): personal-data export, users.</summary>
+        Admin,
+
         /// <summary>Anyone signed in (signing out).</summary>
         SignedIn,
     }
@@ -53,6 +56,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         [Access.Write] = ["analyst", "lead", "admin"],
         [Access.Manage] = ["lead", "admin"],
         [Access.Publish] = ["lead", "admin"],
+        [Access.Admin] = ["admin"],
         [Access.SignedIn] = ["constituent", "auditor", "analyst-readonly", "analyst", "lead", "admin"],
     };
 
@@ -181,6 +185,9 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["GET /api/v1/rfc2350/draft"] = Access.Staff,
         ["POST /api/v1/rfc2350/versions"] = Access.Publish,
         ["PAGE /publication"] = Access.Staff,
+
+        // Administration.
+        ["GET /api/v1/privacy/export"] = Access.Admin,
     };
 
     /// <summary>Every route of the host as the matrix names it (static files left out: they are public by nature).</summary>
