@@ -100,6 +100,7 @@ public static class VigieHost
         builder.AddPublicFace();
         builder.AddContactForm();
         builder.Services.AddScoped<PersonalDataExport>();
+        builder.Services.AddScoped<TokenService>();
         builder.Services.AddSlaMetrics();
         return builder;
     }
@@ -142,6 +143,7 @@ public static class VigieHost
         app.MapRfc2350();
         app.MapPublicFace();
         app.MapPrivacy();
+        app.MapTokens();
         app.MapVigieWeb();
         return app;
     }

@@ -186,6 +186,12 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["POST /api/v1/rfc2350/versions"] = Access.Publish,
         ["PAGE /publication"] = Access.Staff,
 
+        // One's own API tokens.
+        ["GET /api/v1/tokens/"] = Access.Staff,
+        ["POST /api/v1/tokens/"] = Access.Staff,
+        ["DELETE /api/v1/tokens/{id:guid}"] = Access.Staff,
+        ["PAGE /account/tokens"] = Access.Staff,
+
         // Administration.
         ["GET /api/v1/privacy/export"] = Access.Admin,
     };
