@@ -74,6 +74,7 @@ public static class VigieHost
             return Task.CompletedTask;
         }));
         builder.AddVigieWeb();
+        builder.AddVigieProxy();
         builder.Services.AddAuthorizationBuilder().AddVigiePolicies();
         builder.Services.AddVigieHealth();
 
@@ -108,6 +109,7 @@ public static class VigieHost
     public static WebApplication BuildApp(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseVigieProxy();
         app.UseExceptionHandler();
         // The API answers bare status codes as problem details; pages re-render the "not found" page.
         // A page request is re-executed as the status page, with its method: a GET, or a form post (the page
