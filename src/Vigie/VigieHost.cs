@@ -65,6 +65,7 @@ public static class VigieHost
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new NulRefusingStringConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -122,6 +123,7 @@ public static class VigieHost
         app.UseVigieWeb();
         app.UseRouting();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseMiddleware<NulGuardMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
