@@ -73,6 +73,31 @@ public abstract class TokensApiTests(VigieApp app)
         // A constituent contact has no API access at all.
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client(null).GetAsync("/api/v1/tokens", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task An_operator_lists_and_revokes_anyone_s_tokens_and_cannot_exceed_a_role()
+    {
+        var (code, _, error) = await Cli.CliTests.Run(app.Settings(), null, "token", "create", "--user", "analyst@csirt.test", "--scope", "admin");
+        Assert.Equal(2, code);
+        Assert.Contains("--scope: a analyst may have tokens up to the write scope", error, StringComparison.Ordinal);
+
+        var created = await app.Client("auditor").PostJson("/api/v1/tokens", new { name = "Audit script", scope = "read" }).Expect(HttpStatusCode.Created);
+        var token = created["token"]!.GetValue<string>();
+        var id = created["info"]!["id"]!.GetValue<string>();
+        (code, var output, error) = await Cli.CliTests.Run(app.Settings(), null, "token", "list", "--user", "auditor@csirt.test");
+        Assert.True(code == 0, error);
+        Assert.Contains(id, output, StringComparison.Ordinal);
+        Assert.Contains("Audit script", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, output, StringComparison.Ordinal);
+
+        (code, output, error) = await Cli.CliTests.Run(app.Settings(), null, "token", "revoke", id);
+        Assert.True(code == 0, error);
+        Assert.Contains("revoked", output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await With(token).GetAsync("/api/v1/incidents", Ct)).StatusCode);
+        (code, _, error) = await Cli.CliTests.Run(app.Settings(), null, "token", "revoke", Guid.NewGuid().ToString());
+        Assert.Equal(2, code);
+        Assert.Contains("No token has the id", error, StringComparison.Ordinal);
+    }
 }
 
 public sealed class TokensApiSqliteTests(SqliteApp app) : TokensApiTests(app), IClassFixture<SqliteApp>;

@@ -120,6 +120,10 @@ public static class IdentityCommands
             {
                 return Fail($"The user {address} is disabled.");
             }
+            if (parse.GetValue(scope) > VigiePrincipal.ScopeOfRole(owner.Role))
+            {
+                return Fail($"--scope: a {owner.Role.ToString().ToLowerInvariant()} may have tokens up to the {VigiePrincipal.ScopeOfRole(owner.Role).ToString().ToLowerInvariant()} scope.");
+            }
             var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var token = ApiTokens.NewToken();
             var record = new ApiToken
@@ -141,7 +145,7 @@ public static class IdentityCommands
             Console.WriteLine(token);
             return 0;
         });
-        return new Command("token", "Manage API tokens.") { create };
+        return new Command("token", "Manage API tokens.") { create, TokenCommands.List(), TokenCommands.Revoke() };
     }
 
     private static string GeneratePassword()
