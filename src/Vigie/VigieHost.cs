@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -56,6 +57,10 @@ public static class VigieHost
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Vigie:DataDirectory must not be empty.")
             .ValidateOnStart();
         builder.AddVigieData();
+        // One application name, so the CLI and the server (different content roots) share protected values.
+        builder.Services.AddDataProtection().SetApplicationName("Vigie");
+        builder.Services.AddSingleton<SecretValues>();
+        builder.Services.AddHostedService<SecretsStartupCheck>();
         builder.AddPgp();
 
         builder.Services.AddSingleton(TimeProvider.System);

@@ -33,6 +33,7 @@ public static class VigieCli
         root.Subcommands.Add(MetricsCommands.Build());
         root.Subcommands.Add(Features.PublicSite.Rfc2350Commands.Build());
         root.Subcommands.Add(Features.Privacy.PrivacyCommands.Build());
+        root.Subcommands.Add(SecretCommands.Build());
         root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
         return root;
     }

@@ -5,6 +5,7 @@ using MailKit.Search;
 using Microsoft.Extensions.Options;
 using Vigie.Core;
 using Vigie.Core.Reports;
+using Vigie.Data;
 using Vigie.Features.Reports;
 
 namespace Vigie.Features.Mail;
@@ -20,6 +21,7 @@ namespace Vigie.Features.Mail;
 public sealed class ImapPoller(
     IOptions<ImapOptions> options,
     IServiceScopeFactory scopes,
+    SecretValues secrets,
     TimeProvider time,
     ILogger<ImapPoller> logger) : BackgroundService
 {
@@ -80,8 +82,8 @@ public sealed class ImapPoller(
         MailSecurity.TryParse(mailbox.Security, out var security);
         await client.ConnectAsync(mailbox.Host, mailbox.Port, security, ct);
         var password = !string.IsNullOrWhiteSpace(mailbox.PasswordFile)
-            ? await SecretFile.ReadAsync(mailbox.PasswordFile, ct)
-            : mailbox.Password ?? "";
+            ? secrets.Reveal(await SecretFile.ReadAsync(mailbox.PasswordFile, ct), mailbox.PasswordFile)
+            : secrets.Reveal(mailbox.Password, $"Vigie:Imap:Mailboxes ({mailbox.Name}):Password");
         await client.AuthenticateAsync(mailbox.Username, password, ct);
 
         var folder = await GetFolderAsync(client, mailbox.Folder, create: false, ct);

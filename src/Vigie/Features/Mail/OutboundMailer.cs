@@ -20,6 +20,7 @@ public sealed class OutboundMailer(
     IServiceScopeFactory scopes,
     IOptions<MailRelayOptions> options,
     OutboundSignal signal,
+    SecretValues secrets,
     TimeProvider time,
     ILogger<OutboundMailer> logger) : BackgroundService
 {
@@ -208,13 +209,13 @@ public sealed class OutboundMailer(
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    private static async Task ConnectAsync(SmtpClient client, MailRelayOptions relay, CancellationToken ct)
+    private async Task ConnectAsync(SmtpClient client, MailRelayOptions relay, CancellationToken ct)
     {
         MailSecurity.TryParse(relay.Security, out var security);
         await client.ConnectAsync(relay.Host!, relay.Port, security, ct);
         if (!string.IsNullOrWhiteSpace(relay.Username))
         {
-            var password = string.IsNullOrWhiteSpace(relay.PasswordFile) ? "" : await SecretFile.ReadAsync(relay.PasswordFile, ct);
+            var password = string.IsNullOrWhiteSpace(relay.PasswordFile) ? "" : secrets.Reveal(await SecretFile.ReadAsync(relay.PasswordFile, ct), relay.PasswordFile);
             await client.AuthenticateAsync(relay.Username, password, ct);
         }
     }

@@ -32,6 +32,7 @@ public sealed partial class OnCallService(
     TeamAddresses team,
     IHttpClientFactory http,
     IOptions<OnCallOptions> options,
+    SecretValues secrets,
     TimeProvider time,
     ILogger<OnCallService> log)
 {
@@ -389,7 +390,7 @@ public sealed partial class OnCallService(
             using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = JsonContent.Create(content.ToWebhook()) };
             if (!string.IsNullOrEmpty(hook.Secret))
             {
-                request.Headers.TryAddWithoutValidation(hook.SecretHeader, hook.Secret);
+                request.Headers.TryAddWithoutValidation(hook.SecretHeader, secrets.Reveal(hook.Secret, $"{OnCallOptions.Section}:Webhook:Secret"));
             }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(hook.TimeoutSeconds));

@@ -32,9 +32,12 @@ public sealed class PgpKeyring
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, UnlockedKey> _unlocked = new(StringComparer.Ordinal);
     private volatile KeyringSnapshot? _snapshot;
     private long _nextCheck;
+    private readonly Vigie.Data.SecretValues? _secrets;
 
-    public PgpKeyring(IOptions<VigieOptions> vigie, IOptions<PgpOptions> options, TimeProvider time, ILogger<PgpKeyring> logger)
+    public PgpKeyring(IOptions<VigieOptions> vigie, IOptions<PgpOptions> options, TimeProvider time, ILogger<PgpKeyring> logger,
+        Vigie.Data.SecretValues? secrets = null)
     {
+        _secrets = secrets;
         _vigie = vigie;
         _options = options;
         // Validate now (a missing passphrase file), also in CLI commands, where no host start runs ValidateOnStart.
@@ -386,7 +389,7 @@ public sealed class PgpKeyring
         var source = PgpOptions.Locate(_options.Value, _vigie.Value.DataPath);
         if (source.Kind == PassphraseSourceKind.Environment)
         {
-            return Environment.GetEnvironmentVariable(PgpOptions.PassphraseEnvironmentVariable)!.ToCharArray();
+            return Reveal(Environment.GetEnvironmentVariable(PgpOptions.PassphraseEnvironmentVariable)!, PgpOptions.PassphraseEnvironmentVariable);
         }
         if (source.Kind == PassphraseSourceKind.DefaultFile && !File.Exists(source.Path))
         {
@@ -394,11 +397,32 @@ public sealed class PgpKeyring
         }
         try
         {
-            return File.ReadAllText(source.Path!).TrimEnd('\r', '\n').ToCharArray();
+            return Reveal(File.ReadAllText(source.Path!).TrimEnd('\r', '\n'), source.Path!);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PgpImportException($"The passphrase file '{source.Path}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A passphrase written protected (<c>vigie secret protect</c>) is decrypted; an unreadable one is a passphrase problem, named.</summary>
+    private char[] Reveal(string value, string where)
+    {
+        if (!Vigie.Data.SecretValues.IsProtected(value))
+        {
+            return value.ToCharArray();
+        }
+        if (_secrets is null)
+        {
+            throw new PgpImportException($"{where}: the passphrase is protected, but no DataProtection keys are available here.");
+        }
+        try
+        {
+            return _secrets.Reveal(value, where).ToCharArray();
+        }
+        catch (Vigie.Data.SecretUnreadableException e)
+        {
+            throw new PgpImportException(e.Message, e);
         }
     }
 
