@@ -106,13 +106,16 @@ public abstract class SearchTests(VigieApp app)
         Assert.Equal([report.ToString()], ReportIds(await Search($"\"{w}\" (kit) again^")));
         // OR is a word here, not an operator: nothing has both words.
         Assert.Empty(Numbers(await Search($"{w} OR zzzunknown")));
-        foreach (var hostile in new[] { "\"", "\"unbalanced", "NEAR(", "*", "^x", "col:term", "a OR", "-", "'; DROP TABLE incidents; --", "\0\u0001", "( ) { } [ ]",
+        foreach (var hostile in new[] { "\"", "\"unbalanced", "NEAR(", "*", "^x", "col:term", "a OR", "-", "'; DROP TABLE incidents; --", "\u0001\u001b", "( ) { } [ ]",
             new string('x', 10_000), string.Join(' ', Enumerable.Repeat("AND OR NOT \"", 2500)) })
         {
             var result = await Search(hostile);
             Assert.NotNull(result["incidents"]);
         }
         Assert.Empty(Numbers(await Search(w + " " + new string('z', 10_000))));
+        // NUL is refused for every request (PostgreSQL cannot hold it), with the reason.
+        var nul = await app.Client().GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("a\0b"), Ct).ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.Contains("NUL character", nul["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
