@@ -99,6 +99,7 @@ public static class VigieHost
         builder.AddPublicFace();
         builder.AddContactForm();
         builder.Services.AddSlaMetrics();
+        Features.Audit.AuditSetup.AddAudit(builder);
         return builder;
     }
 
@@ -115,6 +116,7 @@ public static class VigieHost
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        Features.Audit.AuditSetup.UseAudit(app);
         app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -135,6 +137,7 @@ public static class VigieHost
         app.MapSla();
         app.MapRfc2350();
         app.MapPublicFace();
+        Features.Audit.AuditApi.MapAudit(app);
         app.MapVigieWeb();
         return app;
     }

@@ -33,6 +33,7 @@ public static class VigieCli
         root.Subcommands.Add(MetricsCommands.Build());
         root.Subcommands.Add(Features.PublicSite.Rfc2350Commands.Build());
         root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
+        root.Subcommands.Add(Features.Audit.AuditCommands.Build());
         return root;
     }
 
