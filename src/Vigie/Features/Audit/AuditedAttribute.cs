@@ -58,9 +58,10 @@ public sealed class AuditReadMiddleware(RequestDelegate next, ILogger<AuditReadM
         }
         var id = audited.RouteValue is { } name ? context.GetRouteValue(name)?.ToString() : null;
         var detail = new Dictionary<string, string?> { ["path"] = context.Request.Path.Value };
-        if (context.Request.Query.TryGetValue("tab", out var tab))
+        // The query says which tab was shown, or which filters an export used (never a secret: none travels in a URL).
+        if (context.Request.QueryString.HasValue)
         {
-            detail["tab"] = tab.ToString();
+            detail["query"] = context.Request.QueryString.Value;
         }
         try
         {
