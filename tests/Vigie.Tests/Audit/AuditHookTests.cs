@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.RegularExpressions;
 using CsvHelper;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigie.Data;
@@ -40,9 +38,9 @@ public abstract partial class AuditHookTests(VigieApp app)
     {
         app.SkipIfUnavailable();
         var number = await NewIncidentAsync("Beaconing from the clinic");
-        var browser = new FormClient(app, IPAddress.Parse("198.51.100.23"));
+        var browser = new FormBrowser(app, IPAddress.Parse("198.51.100.23"));
 
-        var failed = await browser.SignInAsync("analyst@csirt.test", "not-the-password");
+        var failed = await browser.PostFormAsync("/signin", "signin", new Dictionary<string, string> { ["Input.Email"] = "analyst@csirt.test", ["Input.Password"] = "not-the-password" });
         Assert.Equal(HttpStatusCode.OK, failed.Status);
         var failure = (await EntriesAsync(AuditActions.SignInFailed)).Last();
         Assert.Equal("analyst@csirt.test", failure.Actor);
@@ -52,13 +50,13 @@ public abstract partial class AuditHookTests(VigieApp app)
         Assert.Contains("bad-password", failure.Detail);
         Assert.DoesNotContain("not-the-password", failure.Detail);
 
-        var unknown = await browser.SignInAsync("nobody@csirt.test", "whatever-password");
+        var unknown = await browser.PostFormAsync("/signin", "signin", new Dictionary<string, string> { ["Input.Email"] = "nobody@csirt.test", ["Input.Password"] = "whatever-password" });
         Assert.Equal(HttpStatusCode.OK, unknown.Status);
         var anonymous = (await EntriesAsync(AuditActions.SignInFailed)).Last();
         Assert.Equal("anonymous", anonymous.Actor);
         Assert.Contains("nobody@csirt.test", anonymous.Detail);
 
-        var signedIn = await browser.SignInAsync("analyst@csirt.test", VigieApp.TestPassword);
+        var signedIn = await browser.PostFormAsync("/signin", "signin", new Dictionary<string, string> { ["Input.Email"] = "analyst@csirt.test", ["Input.Password"] = VigieApp.TestPassword });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.Status);
         var signIn = (await EntriesAsync(AuditActions.SignIn)).Last();
         Assert.Equal("analyst@csirt.test", signIn.Actor);
@@ -161,62 +159,6 @@ public abstract partial class AuditHookTests(VigieApp app)
 
         var analyst = await app.Client("analyst").GetAsync("/audit/export.csv", Ct);
         Assert.Equal(HttpStatusCode.Forbidden, analyst.StatusCode);
-    }
-
-    /// <summary>A browser stand-in: cookies kept, forms posted with their antiforgery token, from a chosen client address.</summary>
-    private sealed partial class FormClient(VigieApp app, IPAddress ip)
-    {
-        private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal) { ["vigie.culture"] = Uri.EscapeDataString("c=en|uic=en") };
-
-        public sealed record Response(HttpStatusCode Status, string Body, string? Location);
-
-        public Task<Response> GetAsync(string path) => SendAsync("GET", path, null);
-
-        public async Task<Response> SignInAsync(string email, string password)
-        {
-            var form = await GetAsync("/signin");
-            var token = WebUtility.HtmlDecode(Antiforgery().Match(form.Body).Groups[1].Value);
-            var fields = new Dictionary<string, string>
-            {
-                ["_handler"] = "signin", ["__RequestVerificationToken"] = token, ["Input.Email"] = email, ["Input.Password"] = password,
-            };
-            return await SendAsync("POST", "/signin", Encoding.UTF8.GetBytes(string.Join('&', fields.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value)))));
-        }
-
-        private async Task<Response> SendAsync(string method, string pathAndQuery, byte[]? body)
-        {
-            var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-            var context = await app.Factory.Server.SendAsync(c =>
-            {
-                c.Request.Method = method;
-                c.Request.Scheme = "http";
-                c.Request.Host = new HostString("localhost");
-                c.Request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];
-                c.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(pathAndQuery[query..]);
-                c.Request.Headers.Cookie = string.Join("; ", _cookies.Select(kv => kv.Key + "=" + kv.Value));
-                c.Connection.RemoteIpAddress = ip;
-                if (body is not null)
-                {
-                    c.Request.ContentType = "application/x-www-form-urlencoded";
-                    c.Request.ContentLength = body.Length;
-                    c.Request.Body = new MemoryStream(body);
-                }
-            }, Ct);
-            foreach (var cookie in context.Response.Headers.SetCookie)
-            {
-                var pair = cookie!.Split(';')[0];
-                var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                _cookies[pair[..eq]] = pair[(eq + 1)..];
-            }
-            var text = context.Response.Body is { CanRead: true } stream ? await new StreamReader(stream).ReadToEndAsync(Ct) : "";
-            var location = context.Response.Headers.Location.ToString() is { Length: > 0 } l
-                ? (Uri.TryCreate(l, UriKind.Absolute, out var u) ? u.PathAndQuery : l)
-                : null;
-            return new Response((HttpStatusCode)context.Response.StatusCode, text, location);
-        }
-
-        [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-        private static partial Regex Antiforgery();
     }
 }
 

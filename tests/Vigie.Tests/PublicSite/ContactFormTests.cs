@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -58,7 +57,7 @@ public abstract partial class ContactFormTests(ContactApp app)
 
     private static string Tag() => Guid.NewGuid().ToString("N")[..8];
 
-    private ContactClient Browser(IPAddress? ip = null, string culture = "fr") => new(app, ip ?? NewIp(), culture);
+    private FormBrowser Browser(IPAddress? ip = null, string culture = "fr") => new(app, ip ?? NewIp(), culture);
 
     private static Dictionary<string, string> Valid(string tag, string email) => new()
     {
@@ -336,7 +335,7 @@ public abstract partial class ContactFormTests(ContactApp app)
 
     // --- helpers --------------------------------------------------------------------------------------
 
-    private static Guid Reference(ContactClient.Response sent)
+    private static Guid Reference(FormBrowser.Response sent)
     {
         Assert.True(sent.Status == HttpStatusCode.Redirect, $"{(int)sent.Status}: {sent.Body}");
         return Guid.Parse(Regex.Match(sent.Location!, "sent=([0-9a-f-]{36})").Groups[1].Value);
@@ -391,69 +390,9 @@ public sealed class ContactFormSqliteTests(ContactSqliteApp app) : ContactFormTe
 
 public sealed class ContactFormPostgresTests(ContactPostgresApp app) : ContactFormTests(app), IClassFixture<ContactPostgresApp>;
 
-/// <summary>
-/// A browser stand-in over the test server: keeps cookies (antiforgery, culture), posts the form with its
-/// token, and sets the client address of each request (the test server has none of its own).
-/// </summary>
-internal sealed partial class ContactClient(VigieApp app, IPAddress ip, string culture)
+internal static class ContactForms
 {
-    private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal)
-    {
-        ["vigie.culture"] = Uri.EscapeDataString($"c={culture}|uic={culture}"),
-    };
-
-    public sealed record Response(HttpStatusCode Status, string Body, IHeaderDictionary Headers)
-    {
-        /// <summary>The page as read (entities decoded).</summary>
-        public string Text => WebUtility.HtmlDecode(Body);
-
-        public string? Location => Headers.Location.ToString() is { Length: > 0 } l
-            ? (Uri.TryCreate(l, UriKind.Absolute, out var u) ? u.PathAndQuery : l)
-            : null;
-    }
-
-    public Task<Response> GetAsync(string path) => SendAsync("GET", path, null);
-
-    /// <summary>Opens the form (for its antiforgery token and cookie), then posts <paramref name="fields"/>.</summary>
-    public async Task<Response> SubmitAsync(IReadOnlyDictionary<string, string> fields)
-    {
-        var form = await GetAsync("/contact");
-        Assert.Equal(HttpStatusCode.OK, form.Status);
-        var token = WebUtility.HtmlDecode(Antiforgery().Match(form.Body).Groups[1].Value);
-        var all = new Dictionary<string, string>(fields) { ["_handler"] = "contact", ["__RequestVerificationToken"] = token };
-        var body = Encoding.UTF8.GetBytes(string.Join('&', all.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value))));
-        return await SendAsync("POST", "/contact", body);
-    }
-
-    private async Task<Response> SendAsync(string method, string pathAndQuery, byte[]? body)
-    {
-        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        var context = await app.Factory.Server.SendAsync(c =>
-        {
-            c.Request.Method = method;
-            c.Request.Scheme = "http";
-            c.Request.Host = new HostString("localhost");
-            c.Request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];
-            c.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(pathAndQuery[query..]);
-            c.Request.Headers.Cookie = string.Join("; ", _cookies.Select(kv => kv.Key + "=" + kv.Value));
-            c.Connection.RemoteIpAddress = ip;
-            if (body is not null)
-            {
-                c.Request.ContentType = "application/x-www-form-urlencoded";
-                c.Request.ContentLength = body.Length;
-                c.Request.Body = new MemoryStream(body);
-            }
-        }, TestContext.Current.CancellationToken);
-        foreach (var cookie in context.Response.Headers.SetCookie)
-        {
-            var pair = cookie!.Split(';')[0];
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            _cookies[pair[..eq]] = pair[(eq + 1)..];
-        }
-        var text = context.Response.Body is { CanRead: true } stream ? await new StreamReader(stream).ReadToEndAsync() : "";
-        return new Response((HttpStatusCode)context.Response.StatusCode, text, context.Response.Headers);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Antiforgery();
+    /// <summary>Opens /contact (for its antiforgery token and cookie), then posts <paramref name="fields"/>.</summary>
+    public static Task<FormBrowser.Response> SubmitAsync(this FormBrowser browser, IReadOnlyDictionary<string, string> fields) =>
+        browser.PostFormAsync("/contact", "contact", fields);
 }
