@@ -109,7 +109,6 @@ public static class VigieHost
         builder.Services.AddScoped<PersonalDataExport>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddSlaMetrics();
-        Features.Audit.AuditSetup.AddAudit(builder);
         return builder;
     }
 
@@ -132,7 +131,6 @@ public static class VigieHost
         app.UseMiddleware<NulGuardMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
-        Features.Audit.AuditSetup.UseAudit(app);
         app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -155,7 +153,6 @@ public static class VigieHost
         app.MapPublicFace();
         app.MapPrivacy();
         app.MapTokens();
-        Features.Audit.AuditApi.MapAudit(app);
         app.MapVigieWeb();
         return app;
     }

@@ -35,7 +35,6 @@ public static class VigieCli
         root.Subcommands.Add(Features.Privacy.PrivacyCommands.Build());
         root.Subcommands.Add(SecretCommands.Build());
         root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
-        root.Subcommands.Add(Features.Audit.AuditCommands.Build());
         return root;
     }
 

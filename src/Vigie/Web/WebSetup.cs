@@ -148,8 +148,6 @@ public static class WebSetup
 
     private static async Task<IResult> SignOutAsync(HttpContext context, [FromForm] string? returnUrl)
     {
-        await context.RequestServices.GetRequiredService<Features.Audit.AuditLog>().RecordAsync(context,
-            new(Features.Audit.AuditActions.SignOut, "user", context.User.Identity?.Name));
         await context.SignOutAsync(CookieScheme);
         return Results.LocalRedirect("/signin");
     }

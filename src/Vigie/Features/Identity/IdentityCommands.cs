@@ -71,8 +71,6 @@ public static class IdentityCommands
             user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
             db.Users.Add(user);
             await db.SaveChangesAsync(ct);
-            await app.Services.GetRequiredService<Audit.AuditLog>().RecordAsync(Audit.AuditActor.Cli(), new(Audit.AuditActions.Admin, "user",
-                address, Detail: new Dictionary<string, string?> { ["operation"] = "user-add", ["role"] = userRole.ToString().ToLowerInvariant() }));
             Console.WriteLine($"Created {userRole.ToString().ToLowerInvariant()} {address} ({user.Id}).");
             if (generated)
             {
@@ -141,11 +139,6 @@ public static class IdentityCommands
             };
             db.ApiTokens.Add(record);
             await db.SaveChangesAsync(ct);
-            await app.Services.GetRequiredService<Audit.AuditLog>().RecordAsync(Audit.AuditActor.Cli(), new(Audit.AuditActions.Admin, "api-token",
-                record.Id.ToString(), Detail: new Dictionary<string, string?>
-                {
-                    ["operation"] = "token-create", ["user"] = address, ["scope"] = record.Scope.ToString().ToLowerInvariant(), ["prefix"] = record.Prefix,
-                }));
             Console.Error.WriteLine($"Token '{record.Name}' for {address}, scope {record.Scope.ToString().ToLowerInvariant()}, "
                 + (record.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd}." : "never expires."));
             // The token alone on stdout, so scripts can capture it: TOKEN=$(vigie token create …).
