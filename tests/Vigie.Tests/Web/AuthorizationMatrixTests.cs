@@ -43,9 +43,6 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         /// <summary>Administration (an admin with an admin token): personal-data export, users.</summary>
         Admin,
 
-        /// <summary>Reading the audit log: auditors and admins.</summary>
-        Audit,
-
         /// <summary>Anyone signed in (signing out).</summary>
         SignedIn,
     }
@@ -60,7 +57,6 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         [Access.Manage] = ["lead", "admin"],
         [Access.Publish] = ["lead", "admin"],
         [Access.Admin] = ["admin"],
-        [Access.Audit] = ["auditor", "admin"],
         [Access.SignedIn] = ["constituent", "auditor", "analyst-readonly", "analyst", "lead", "admin"],
     };
 
@@ -195,11 +191,6 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["POST /api/v1/tokens/"] = Access.Staff,
         ["DELETE /api/v1/tokens/{id:guid}"] = Access.Staff,
         ["PAGE /account/tokens"] = Access.Staff,
-
-        // The audit log: auditors and admins.
-        ["GET /api/v1/audit"] = Access.Audit,
-        ["GET /audit/export.csv"] = Access.Audit,
-        ["PAGE /audit"] = Access.Audit,
 
         // Administration.
         ["GET /api/v1/privacy/export"] = Access.Admin,
