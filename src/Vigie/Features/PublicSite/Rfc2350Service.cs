@@ -134,27 +134,28 @@ public sealed partial class Rfc2350Service(
     /// <summary>The document the current profile gives, with the latest version's history: what publishing would change.</summary>
     public async Task<Rfc2350Doc> DraftAsync(string language, CancellationToken ct)
     {
-        var history = await HistoryAsync(ct);
-        if (history.Count == 0)
-        {
-            history.Add(new Rfc2350HistoryEntry("1.0", DateOnly.FromDateTime(clock.Local(clock.Now).Date), new LocalizedText { [Profile.PrimaryLanguage] = "-" }));
-        }
-        return Rfc2350Builder.Build(Profile, language, history, CurrentKey(), ContactFormUrl());
+        return Draft(language, await HistoryAsync(ct));
     }
+
+    private Rfc2350Doc Draft(string language, IReadOnlyList<Rfc2350HistoryEntry> history) =>
+        Rfc2350Builder.Build(Profile, language, history, CurrentKey(), ContactFormUrl());
 
     /// <summary>The languages whose draft differs from the latest published text (empty: nothing to publish).</summary>
     public async Task<IReadOnlyList<(string Language, string Published, string Draft)>> ChangesAsync(CancellationToken ct)
     {
         await EnsurePublishedAsync(ct);
+        var history = await HistoryAsync(ct);
+        var last = await db.Rfc2350Versions.MaxAsync(v => v.Sequence, ct);
+        var published = await db.Rfc2350Versions.AsNoTracking().Where(v => v.Sequence == last)
+            .ToDictionaryAsync(v => v.Language, v => v.Text, ct);
         var changed = new List<(string, string, string)>();
         foreach (var language in Languages)
         {
-            var latest = await db.Rfc2350Versions.AsNoTracking().Where(v => v.Language == language)
-                .OrderByDescending(v => v.Sequence).FirstOrDefaultAsync(ct);
-            var draft = Rfc2350TextRenderer.Render(await DraftAsync(language, ct));
-            if (latest is null || latest.Text != draft)
+            var draft = Rfc2350TextRenderer.Render(Draft(language, history));
+            var text = published.GetValueOrDefault(language);
+            if (text != draft)
             {
-                changed.Add((language, latest?.Text ?? "", draft));
+                changed.Add((language, text ?? "", draft));
             }
         }
         return changed;
@@ -193,14 +194,10 @@ public sealed partial class Rfc2350Service(
         {
             return;
         }
+        // The validated profile has at least one version (TeamProfileValidator): the first to publish.
         var history = Profile.Document.History
             .Select(h => new Rfc2350HistoryEntry(h.Version, h.GetDate(), h.Changes))
             .ToList();
-        if (history.Count == 0)
-        {
-            history.Add(new Rfc2350HistoryEntry("1.0", DateOnly.FromDateTime(clock.Local(clock.Now).Date),
-                new LocalizedText { ["fr"] = "Création du document RFC 2350", ["en"] = "Creation of the RFC 2350 document" }));
-        }
         AddVersion(history, sequence: 1, ProfileActor);
         try
         {
@@ -234,9 +231,9 @@ public sealed partial class Rfc2350Service(
             {
                 errors[$"changes.{language}"] = [$"'{language}' is not one of the profile's languages ({string.Join(", ", Languages)})."];
             }
-            else if (ProblemWithLine(text, MaxChangesLength) is { } problem)
+            else if (TeamProfileValidator.LineProblem(text, MaxChangesLength) is { } problem)
             {
-                errors[$"changes.{language}"] = [problem];
+                errors[$"changes.{language}"] = [$"The description {problem}."];
             }
         }
         // Get would fall back to another language: the first language must be there itself.
@@ -411,24 +408,6 @@ public sealed partial class Rfc2350Service(
             }
         }
         return 0;
-    }
-
-    /// <summary>Why a single-line text is refused (line break, control character, length), or null.</summary>
-    internal static string? ProblemWithLine(string? text, int max)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        if (text.Contains('\n', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal))
-        {
-            return "must fit on one line (no line break).";
-        }
-        if (text.Any(char.IsControl))
-        {
-            return "holds a control character.";
-        }
-        return text.Length > max ? $"is {text.Length} characters long; at most {max} are allowed." : null;
     }
 
     [GeneratedRegex(@"^\d{1,4}(\.\d{1,4}){0,2}$", RegexOptions.CultureInvariant)]

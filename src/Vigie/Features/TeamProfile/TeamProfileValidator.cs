@@ -464,6 +464,30 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
     [GeneratedRegex(@"^\+[0-9][0-9 ().-]{5,20}$")]
     private static partial Regex PhoneNumber();
 
+    /// <summary>
+    /// Why a value printed on one line (of the RFC 2350 text, security.txt, a mail header) is refused — a line
+    /// break, a control character, more than <paramref name="max"/> characters — or null when it is fine.
+    /// </summary>
+    public static string? LineProblem(string? value, int max)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Contains('\n', StringComparison.Ordinal) || value.Contains('\r', StringComparison.Ordinal))
+        {
+            return "must fit on one line (it holds a line break)";
+        }
+
+        if (value.FirstOrDefault(char.IsControl) is var c && c != default)
+        {
+            return $"holds a control character (U+{(int)c:X4})";
+        }
+
+        return value.Length > max ? $"is {value.Length} characters long; at most {max} are allowed" : null;
+    }
+
     /// <summary>Collects failures, each prefixed with its configuration path.</summary>
     private sealed class Checker
     {
@@ -500,26 +524,9 @@ public sealed partial class TeamProfileValidator(string? profileFile = null, str
         /// </summary>
         public bool Line(string? value, string path, int max)
         {
-            if (value is null)
+            if (LineProblem(value, max) is { } problem)
             {
-                return true;
-            }
-
-            if (value.Contains('\n', StringComparison.Ordinal) || value.Contains('\r', StringComparison.Ordinal))
-            {
-                Fail(path, "must fit on one line (it holds a line break)");
-                return false;
-            }
-
-            if (value.FirstOrDefault(char.IsControl) is var c && c != default)
-            {
-                Fail(path, $"holds a control character (U+{(int)c:X4})");
-                return false;
-            }
-
-            if (value.Length > max)
-            {
-                Fail(path, $"is {value.Length} characters long; at most {max} are allowed");
+                Fail(path, problem);
                 return false;
             }
 
