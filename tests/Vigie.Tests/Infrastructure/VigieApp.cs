@@ -64,7 +64,11 @@ public abstract class VigieApp : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+            web.ConfigureServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Time);
+                ConfigureServices(services);
+            });
         });
         if (Kestrel)
         {
@@ -123,6 +127,11 @@ public abstract class VigieApp : IAsyncLifetime
             settings[key] = value;
         }
         return settings;
+    }
+
+    /// <summary>Services a fixture adds to the host (e.g. a logger provider that keeps what was logged).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Configuration a fixture adds or overrides (e.g. Vigie:Smtp:Port); applied last.</summary>
