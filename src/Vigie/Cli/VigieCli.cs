@@ -75,6 +75,11 @@ public static class VigieCli
     {
         var app = VigieHost.BuildApp(VigieHost.CreateBuilder(hostArgs, overrides));
         await DbCommands.MigrateOnStartAsync(app, ct);
+        if (await Features.Identity.AdminPasswordGuard.FindDefaultAsync(app.Services, ct) is { Count: > 0 } weak)
+        {
+            weak.ToList().ForEach(email => Console.Error.WriteLine(Features.Identity.AdminPasswordGuard.Message(email)));
+            return 2;
+        }
         await app.RunAsync();
         return 0;
     }

@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Vigie.Data;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Vigie.Features.PublicSite;
 using Vigie.Features.Identity;
 
 namespace Vigie.Web;
@@ -17,6 +21,9 @@ namespace Vigie.Web;
 public static class WebSetup
 {
     public const string CookieScheme = "Cookies";
+
+    /// <summary>Between the password and the second factor: lets its holder reach only the code or enrolment page.</summary>
+    public const string PendingScheme = "Vigie.Pending";
 
     /// <summary>Chooses the scheme per request: a Bearer header means the API token, anything else the cookie.</summary>
     public const string SelectorScheme = "Vigie";
@@ -40,6 +47,7 @@ public static class WebSetup
             o.Cookie.Name = "vigie.af";
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
+        builder.AddVigieAccounts();
         builder.Services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, "Vigie", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 ? TokenAuthenticationHandler.SchemeName : CookieScheme)
@@ -57,8 +65,75 @@ public static class WebSetup
                 o.Events.OnRedirectToLogin = context => Challenge(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Challenge(context, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = RevalidateAsync;
+            })
+            .AddCookie(PendingScheme, o =>
+            {
+                o.Cookie.Name = "vigie.pending";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.Path = "/signin";
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+                o.SlidingExpiration = false;
             });
         return builder;
+    }
+
+    /// <summary>
+    /// Accounts: the second factor, lockout, sessions, DataProtection keys in the data directory (so that
+    /// cookies and encrypted secrets survive a restart and are shared by nodes sharing that directory),
+    /// and the per-client limit on sign-in posts.
+    /// </summary>
+    private static void AddVigieAccounts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section)
+            .Validate(o => o.LockoutThreshold > 0 && o.LockoutDuration > TimeSpan.Zero && o.SignInPermitLimit > 0
+                && o.SignInWindow > TimeSpan.Zero && o.SessionIdleTimeout > TimeSpan.Zero, "Vigie:Accounts values must be positive.")
+            .ValidateOnStart();
+        var dataDir = Path.GetFullPath(builder.Configuration["Vigie:DataDirectory"] is { Length: > 0 } d ? d : "data");
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Vigie")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
+        builder.Services.AddSingleton<TwoFactor>();
+        builder.Services.AddScoped<AccountService>();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.StartsWithSegments("/signin"))
+                {
+                    return RateLimitPartition.GetNoLimiter("none");
+                }
+                var accounts = context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(ContactLimiter.PartitionKey(context.Connection.RemoteIpAddress),
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = accounts.SignInPermitLimit,
+                        Window = accounts.SignInWindow,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
+            });
+            o.OnRejected = RejectedAsync;
+        });
+    }
+
+    /// <summary>429 as a page in the reader's language (not re-executed: the request is a form post).</summary>
+    private static async ValueTask RejectedAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var context = rejected.HttpContext;
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var r) ? r : TimeSpan.FromMinutes(1);
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var text = context.RequestServices.GetRequiredService<IStringLocalizerFactory>().Create(typeof(IdentityText));
+        var e = System.Text.Encodings.Web.HtmlEncoder.Default;
+        var lang = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        await context.Response.WriteAsync(
+            $"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{e.Encode(text["TooMany.Title"])} · Vigie</title>"
+            + "<meta name=\"viewport\" content=\"width=device-width\"></head><body><main id=\"main\"><h1>"
+            + e.Encode(text["TooMany.Title"]) + "</h1><p>" + e.Encode(text["TooMany.Text"]) + "</p><p><a href=\"/signin\">"
+            + e.Encode(text["TooMany.Back"]) + "</a></p></main></body></html>", ct);
     }
 
     /// <summary>
@@ -94,6 +169,8 @@ public static class WebSetup
             // override it; the person's choice (cookie) does.
             RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = CultureCookie }],
         });
+        // After localization, so that the 429 page speaks the reader's language.
+        app.UseRateLimiter();
         return app;
     }
 
@@ -121,13 +198,17 @@ public static class WebSetup
         return Task.CompletedTask;
     }
 
-    /// <summary>A disabled or deleted user loses the session at the next request, not at cookie expiry.</summary>
+    /// <summary>
+    /// A disabled or deleted user, or a revoked or idle session, loses access at the next request, not at
+    /// cookie expiry. A cookie without a session id (issued before sessions existed) is refused too.
+    /// </summary>
     private static async Task RevalidateAsync(CookieValidatePrincipalContext context)
     {
         var id = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        var db = context.HttpContext.RequestServices.GetRequiredService<VigieDb>();
-        var active = Guid.TryParse(id, out var userId)
-            && await db.Users.AnyAsync(u => u.Id == userId && !u.Disabled, context.HttpContext.RequestAborted);
+        var sid = context.Principal?.FindFirstValue(VigieClaims.SessionId);
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
+        var active = Guid.TryParse(id, out var userId) && Guid.TryParse(sid, out var sessionId)
+            && await accounts.IsSessionActiveAsync(userId, sessionId, context.HttpContext.RequestAborted);
         if (!active)
         {
             context.RejectPrincipal();
@@ -146,8 +227,13 @@ public static class WebSetup
         return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, [FromForm] string? returnUrl)
+    private static async Task<IResult> SignOutAsync(HttpContext context, [FromForm] string? returnUrl, AccountService accounts)
     {
+        if (Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+            && Guid.TryParse(context.User.FindFirstValue(VigieClaims.SessionId), out var sessionId))
+        {
+            await accounts.RevokeAsync(userId, sessionId, null, context.RequestAborted);
+        }
         await context.SignOutAsync(CookieScheme);
         return Results.LocalRedirect("/signin");
     }

@@ -64,7 +64,11 @@ public abstract class VigieApp : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+            web.ConfigureServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Time);
+                ConfigureServices(services);
+            });
         });
         if (Kestrel)
         {
@@ -106,6 +110,8 @@ public abstract class VigieApp : IAsyncLifetime
             ["Vigie:Smtp:Enabled"] = "false",
             // A page that shows a string missing from its resource file fails the test that renders it.
             ["Vigie:Ui:StrictStrings"] = "true",
+            // Every sign-in of a test host comes from 127.0.0.1: the per-client limit is the Identity tests' business.
+            ["Vigie:Accounts:SignInPermitLimit"] = "100000",
         };
         if (ConnectionString is not null)
         {
@@ -121,6 +127,11 @@ public abstract class VigieApp : IAsyncLifetime
             settings[key] = value;
         }
         return settings;
+    }
+
+    /// <summary>Services a fixture adds to the host (e.g. a logger provider that keeps what was logged).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Configuration a fixture adds or overrides (e.g. Vigie:Smtp:Port); applied last.</summary>
@@ -152,9 +163,26 @@ public abstract class VigieApp : IAsyncLifetime
     /// <summary>The password of every seeded user (workspace sign-in tests).</summary>
     public const string TestPassword = "test-password-0123";
 
-    /// <summary>Adds a user with a token; returns the token.</summary>
+    /// <summary>The TOTP secret (Base32) of every seeded staff user: the sign-in helpers compute its codes.</summary>
+    public const string TestTotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+    /// <summary>
+    /// The current code of <paramref name="email"/>'s second factor (<see cref="TestTotpSecret"/>). The
+    /// user's last accepted step is forgotten first: the test clock stands still, and a code is never
+    /// accepted twice in the same step, yet a test may sign the same user in several times.
+    /// </summary>
+    public async Task<string> TotpCodeAsync(string email)
+    {
+        await using var scope = Scope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+        await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+            db.Users.Where(u => u.Email == email), u => u.SetProperty(x => x.TotpLastStep, (long?)null));
+        return scope.ServiceProvider.GetRequiredService<TwoFactor>().CurrentCode(TestTotpSecret);
+    }
+
+    /// <summary>Adds a user with a token; returns the token. Staff get <see cref="TestTotpSecret"/> as an enrolled second factor unless <paramref name="secondFactor"/> is false.</summary>
     public string AddUser(VigieDb db, string email, UserRole role, TokenScope scope, Guid? constituentId, DateTimeOffset? expires = null,
-        string password = TestPassword, string? fullName = null)
+        string password = TestPassword, string? fullName = null, bool secondFactor = true)
     {
         var now = Time.GetUtcNow();
         var user = new User
@@ -167,6 +195,11 @@ public abstract class VigieApp : IAsyncLifetime
             CreatedAt = now,
         };
         user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
+        if (secondFactor && user.IsStaff)
+        {
+            user.TotpSecret = Services.GetRequiredService<TwoFactor>().Protect(TestTotpSecret);
+            user.TotpEnabledAt = now;
+        }
         var token = ApiTokens.NewToken();
         db.Users.Add(user);
         db.ApiTokens.Add(new ApiToken

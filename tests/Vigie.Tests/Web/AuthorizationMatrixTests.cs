@@ -45,6 +45,12 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
 
         /// <summary>Anyone signed in (signing out).</summary>
         SignedIn,
+
+        /// <summary>
+        /// The second step of signing in (code, enrolment): only with the first step's short-lived cookie,
+        /// which none of the matrix's people hold, so everyone is sent back to the sign-in page.
+        /// </summary>
+        SecondStep,
     }
 
     private static readonly string[] People = ["anonymous", "constituent", "auditor", "analyst-readonly", "analyst", "lead", "admin"];
@@ -57,6 +63,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         [Access.Manage] = ["lead", "admin"],
         [Access.Publish] = ["lead", "admin"],
         [Access.Admin] = ["admin"],
+        [Access.SecondStep] = [],
         [Access.SignedIn] = ["constituent", "auditor", "analyst-readonly", "analyst", "lead", "admin"],
     };
 
@@ -83,6 +90,8 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["GET /security.txt"] = Access.Public,
         ["GET /team-key.asc"] = Access.Public,
         ["PAGE /signin"] = Access.Public,
+        ["PAGE /signin/code"] = Access.SecondStep,
+        ["PAGE /signin/enrol"] = Access.SecondStep,
         ["PAGE /forbidden"] = Access.Public,
         ["PAGE /not-found"] = Access.Public,
         ["PAGE /status/{Code:int}"] = Access.Public,
@@ -191,6 +200,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["POST /api/v1/tokens/"] = Access.Staff,
         ["DELETE /api/v1/tokens/{id:guid}"] = Access.Staff,
         ["PAGE /account/tokens"] = Access.Staff,
+        ["PAGE /account/sessions"] = Access.Staff,
 
         // Administration.
         ["GET /api/v1/privacy/export"] = Access.Admin,

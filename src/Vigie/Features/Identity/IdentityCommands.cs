@@ -11,7 +11,7 @@ namespace Vigie.Features.Identity;
 /// <summary><c>vigie user add</c> and <c>vigie token create</c>.</summary>
 public static class IdentityCommands
 {
-    public const int MinPasswordLength = 12;
+    public const int MinPasswordLength = PasswordRules.MinLength;
 
     public static Command UserCommand()
     {
@@ -42,9 +42,10 @@ public static class IdentityCommands
             }
             var generated = !parse.GetValue(stdin);
             var password = generated ? GeneratePassword() : (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r', '\n') ?? "";
-            if (password.Length < MinPasswordLength)
+            var fullName = parse.GetValue(name)?.Trim() is { Length: > 0 } n ? n : address;
+            if (PasswordRules.Check(password, address!, fullName, Text()) is { } rule)
             {
-                return Fail($"The password must have at least {MinPasswordLength} characters.");
+                return Fail(rule);
             }
 
             await using var app = VigieCli.BuildHost(parse);
@@ -63,7 +64,7 @@ public static class IdentityCommands
             {
                 Id = Guid.CreateVersion7(now),
                 Email = address,
-                FullName = parse.GetValue(name)?.Trim() is { Length: > 0 } n ? n : address,
+                FullName = fullName,
                 Role = userRole,
                 ConstituentId = constituentId,
                 CreatedAt = now,
@@ -78,8 +79,107 @@ public static class IdentityCommands
             }
             return 0;
         });
-        return new Command("user", "Manage users.") { add };
+        return new Command("user", "Manage users.") { add, SetPasswordCommand(), RevokeSessionsCommand(), ResetTwoFactorCommand() };
     }
+
+    private static Command SetPasswordCommand()
+    {
+        var email = new Argument<string>("email") { Description = "The user's e-mail address." };
+        var stdin = new Option<bool>("--password-stdin") { Description = "Read the new password from standard input instead of generating one." };
+        var command = new Command("set-password", "Set a user's password (the rules of docs/identity.md), unlock the account and end its sessions.")
+        {
+            email, stdin,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var app = VigieCli.BuildHost(parse);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            if (await FindUserAsync(db, parse.GetValue(email), ct) is not { } user)
+            {
+                return Fail($"No user has the address {parse.GetValue(email)}.");
+            }
+            var generated = !parse.GetValue(stdin);
+            var password = generated ? GeneratePassword() : (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r', '\n') ?? "";
+            if (PasswordRules.Check(password, user.Email, user.FullName, Text()) is { } rule)
+            {
+                return Fail(rule);
+            }
+            user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
+            user.FailedSignIns = 0;
+            user.LockedUntil = null;
+            await db.SaveChangesAsync(ct);
+            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, ct);
+            // Audit (issue 7 §5): admin action, password set.
+            Console.WriteLine($"Password of {user.Email} changed; {revoked} session(s) ended.");
+            if (generated)
+            {
+                Console.WriteLine($"Password (shown once): {password}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RevokeSessionsCommand()
+    {
+        var email = new Argument<string>("email") { Description = "The user's e-mail address." };
+        var command = new Command("revoke-sessions", "End every workspace session of a user: each loses access at its next request.") { email };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var app = VigieCli.BuildHost(parse);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            if (await FindUserAsync(db, parse.GetValue(email), ct) is not { } user)
+            {
+                return Fail($"No user has the address {parse.GetValue(email)}.");
+            }
+            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, ct);
+            // Audit (issue 7 §5): admin action, sessions revoked.
+            Console.WriteLine($"{revoked} session(s) of {user.Email} revoked.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ResetTwoFactorCommand()
+    {
+        var email = new Argument<string>("email") { Description = "The user's e-mail address." };
+        var command = new Command("reset-2fa",
+            "Remove a user's second factor and recovery codes (lost device, no code left) and end their sessions: they enrol again at the next sign-in.")
+        {
+            email,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var app = VigieCli.BuildHost(parse);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            if (await FindUserAsync(db, parse.GetValue(email), ct) is not { } user)
+            {
+                return Fail($"No user has the address {parse.GetValue(email)}.");
+            }
+            user.TotpSecret = null;
+            user.TotpEnabledAt = null;
+            user.TotpLastStep = null;
+            await db.Set<RecoveryCode>().Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, ct);
+            // Audit (issue 7 §5): admin action, second factor reset.
+            Console.WriteLine($"Second factor of {user.Email} removed; they enrol again at their next sign-in.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<User?> FindUserAsync(VigieDb db, string? email, CancellationToken ct) =>
+        EmailAddress.TryNormalize(email, out var address, out _) ? await db.Users.FirstOrDefaultAsync(u => u.Email == address, ct) : null;
+
+    /// <summary>The identity texts in the operator's language (LANG=fr… gives French).</summary>
+    private static Microsoft.Extensions.Localization.IStringLocalizer Text() =>
+        new Microsoft.Extensions.Localization.ResourceManagerStringLocalizerFactory(
+            Microsoft.Extensions.Options.Options.Create(new Microsoft.Extensions.Localization.LocalizationOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).Create(typeof(IdentityText));
 
     public static Command TokenCommand()
     {

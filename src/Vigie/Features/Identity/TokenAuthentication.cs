@@ -11,6 +11,12 @@ public static class VigieClaims
 {
     public const string Scope = "vigie:scope";
     public const string ConstituentId = "vigie:constituent";
+
+    /// <summary>The <see cref="UserSession"/> a workspace cookie belongs to.</summary>
+    public const string SessionId = "vigie:sid";
+
+    /// <summary>On the pending (between password and code) cookie: "code" or "enrol".</summary>
+    public const string Stage = "vigie:stage";
 }
 
 /// <summary>
