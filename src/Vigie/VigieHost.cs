@@ -109,6 +109,7 @@ public static class VigieHost
         builder.Services.AddScoped<PersonalDataExport>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddSlaMetrics();
+        Features.Audit.AuditSetup.AddAudit(builder);
         return builder;
     }
 
@@ -131,6 +132,7 @@ public static class VigieHost
         app.UseMiddleware<NulGuardMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        Features.Audit.AuditSetup.UseAudit(app);
         app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -153,6 +155,7 @@ public static class VigieHost
         app.MapPublicFace();
         app.MapPrivacy();
         app.MapTokens();
+        Features.Audit.AuditApi.MapAudit(app);
         app.MapVigieWeb();
         return app;
     }

@@ -35,6 +35,7 @@ public static class VigieCli
         root.Subcommands.Add(Features.Privacy.PrivacyCommands.Build());
         root.Subcommands.Add(SecretCommands.Build());
         root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
+        root.Subcommands.Add(Features.Audit.AuditCommands.Build());
         return root;
     }
 

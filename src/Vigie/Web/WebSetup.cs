@@ -232,8 +232,10 @@ public static class WebSetup
         if (Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             && Guid.TryParse(context.User.FindFirstValue(VigieClaims.SessionId), out var sessionId))
         {
-            await accounts.RevokeAsync(userId, sessionId, null, context.RequestAborted);
+            await accounts.RevokeAsync(userId, sessionId, null, null, context.RequestAborted);
         }
+        await context.RequestServices.GetRequiredService<Features.Audit.AuditLog>().RecordAsync(context,
+            new(Features.Audit.AuditActions.SignOut, "user", context.User.Identity?.Name));
         await context.SignOutAsync(CookieScheme);
         return Results.LocalRedirect("/signin");
     }

@@ -127,7 +127,7 @@ public sealed class TwoFactorSignInTests(AccountsApp app) : IClassFixture<Accoun
         Assert.Equal(10, recovery.Count);
         await page.ClickAsync("#continue");
         await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal));
-        await Expect(page.Locator(".who a")).ToContainTextAsync(email);
+        await Expect(page.Locator(".who a.me")).ToContainTextAsync(email);
 
         // At rest: the secret only encrypted, the recovery codes only hashed.
         var user = await app.UserAsync(email);

@@ -43,6 +43,9 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         /// <summary>Administration (an admin with an admin token): personal-data export, users.</summary>
         Admin,
 
+        /// <summary>Reading the audit log: auditors and admins.</summary>
+        Audit,
+
         /// <summary>Anyone signed in (signing out).</summary>
         SignedIn,
 
@@ -63,6 +66,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         [Access.Manage] = ["lead", "admin"],
         [Access.Publish] = ["lead", "admin"],
         [Access.Admin] = ["admin"],
+        [Access.Audit] = ["auditor", "admin"],
         [Access.SecondStep] = [],
         [Access.SignedIn] = ["constituent", "auditor", "analyst-readonly", "analyst", "lead", "admin"],
     };
@@ -201,6 +205,11 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["DELETE /api/v1/tokens/{id:guid}"] = Access.Staff,
         ["PAGE /account/tokens"] = Access.Staff,
         ["PAGE /account/sessions"] = Access.Staff,
+
+        // The audit log: auditors and admins.
+        ["GET /api/v1/audit"] = Access.Audit,
+        ["GET /audit/export.csv"] = Access.Audit,
+        ["PAGE /audit"] = Access.Audit,
 
         // Administration.
         ["GET /api/v1/privacy/export"] = Access.Admin,

@@ -1,3 +1,4 @@
+using Vigie.Features.Audit;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
@@ -37,7 +38,7 @@ public static class EvidenceApi
         // Antiforgery is checked by hand: required with the workspace cookie, meaningless with a Bearer token.
         group.MapPost("/", Upload).RequireAuthorization(Policies.Write).DisableAntiforgery().WithMetadata(bodyLimit)
             .WithSummary("Add an evidence file (multipart/form-data: 'file', optional 'description'), at most Vigie:Evidence:MaxBytes.");
-        group.MapGet("/{id:guid}/content", Download)
+        group.MapGet("/{id:guid}/content", Download).Audited("read", "evidence", "id")
             .WithSummary("Download an evidence file (application/octet-stream, attachment); recorded in its chain of custody.");
         app.MapPost("/incidents/{number}/evidence", UploadForm).RequireAuthorization(Policies.Write).DisableAntiforgery()
             .WithMetadata(bodyLimit).ExcludeFromDescription();

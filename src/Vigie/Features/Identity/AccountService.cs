@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigie.Data;
+using Vigie.Features.Audit;
 using Vigie.Web;
 
 namespace Vigie.Features.Identity;
@@ -23,14 +24,15 @@ public enum PasswordOutcome
 /// a successful sign-in opens. The pages call it; the cookie handler revalidates against its rows.
 /// </summary>
 public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider time, IOptions<AccountOptions> options,
-    ILogger<AccountService> log)
+    AuditLog audit, ILogger<AccountService> log)
 {
     private static readonly PasswordHasher<User> Hasher = new();
     private static readonly string FakeHash = Hasher.HashPassword(new User(), "timing-equaliser");
 
     private AccountOptions Options => options.Value;
 
-    public async Task<(PasswordOutcome Outcome, User? User)> CheckPasswordAsync(string? email, string? password, CancellationToken ct)
+    public async Task<(PasswordOutcome Outcome, User? User)> CheckPasswordAsync(string? email, string? password, string? clientIp,
+        CancellationToken ct)
     {
         var address = Core.EmailAddress.TryNormalize(email, out var a, out _) ? a : null;
         var user = address is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Email == address && !u.Disabled, ct);
@@ -38,13 +40,13 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
         {
             // Hash even for an unknown address, so the answer time does not reveal which accounts exist.
             Hasher.VerifyHashedPassword(new User(), FakeHash, password ?? "");
-            // Audit (issue 7 §5, Features/Audit): failed sign-in, unknown address.
+            await RefusedAsync(AuditActor.Anonymous(clientIp), email, "unknown-or-disabled");
             return (PasswordOutcome.Refused, null);
         }
         if (IsLocked(user))
         {
             Hasher.VerifyHashedPassword(new User(), FakeHash, password ?? "");
-            // Audit: failed sign-in, account locked.
+            await RefusedAsync(Actor(user, clientIp), email, "locked");
             return (PasswordOutcome.Refused, null);
         }
         var verdict = string.IsNullOrEmpty(user.PasswordHash)
@@ -52,8 +54,8 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
             : Hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
         if (verdict == PasswordVerificationResult.Failed)
         {
-            await FailAsync(user, ct);
-            // Audit: failed sign-in, wrong password.
+            await FailAsync(user, clientIp, ct);
+            await RefusedAsync(Actor(user, clientIp), email, "bad-password");
             return (PasswordOutcome.Refused, null);
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -63,15 +65,23 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
         }
         if (!user.IsStaff)
         {
+            await RefusedAsync(Actor(user, clientIp), email, "not-staff");
             return (PasswordOutcome.NotStaff, user);
         }
         return (user.HasTwoFactor ? PasswordOutcome.NeedsCode : PasswordOutcome.NeedsEnrolment, user);
     }
 
+    private static AuditActor Actor(User user, string? clientIp) => new(user.Id, user.Email, clientIp);
+
+    /// <summary>The address tried is kept (brute force shows in the log), never the password.</summary>
+    private Task RefusedAsync(AuditActor actor, string? email, string reason) =>
+        audit.RecordAsync(actor, new(AuditActions.SignInFailed, "user", actor.Id is null ? null : actor.Name, AuditOutcomes.Failure,
+            new Dictionary<string, string?> { ["email"] = email, ["reason"] = reason }));
+
     public bool IsLocked(User user) => user.LockedUntil is { } until && until > time.GetUtcNow();
 
     /// <summary>Counts a failed attempt; the threshold-th locks the account for the configured time.</summary>
-    public async Task FailAsync(User user, CancellationToken ct)
+    public async Task FailAsync(User user, string? clientIp, CancellationToken ct)
     {
         user.FailedSignIns++;
         if (user.FailedSignIns >= Options.LockoutThreshold)
@@ -80,13 +90,16 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
             user.FailedSignIns = 0;
             log.LogWarning("Account {UserId} locked until {Until} after {Count} failed sign-in attempts.", user.Id, user.LockedUntil,
                 Options.LockoutThreshold);
-            // Audit: account locked.
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(Actor(user, clientIp), new(AuditActions.SignInFailed, "user", user.Email, AuditOutcomes.Denied,
+                new Dictionary<string, string?> { ["reason"] = "locked-out", ["until"] = user.LockedUntil?.ToString("O") }));
+            return;
         }
         await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The second step: a TOTP code, or else a recovery code (used up). Counts failures towards lockout.</summary>
-    public async Task<bool> CheckSecondFactorAsync(User user, string? code, CancellationToken ct)
+    public async Task<bool> CheckSecondFactorAsync(User user, string? code, string? clientIp, CancellationToken ct)
     {
         if (IsLocked(user))
         {
@@ -97,8 +110,8 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
             : twoFactor.VerifyCode(user, code);
         if (!ok)
         {
-            await FailAsync(user, ct);
-            // Audit: failed second factor.
+            await FailAsync(user, clientIp, ct);
+            await RefusedAsync(Actor(user, clientIp), user.Email, "bad-code");
             return false;
         }
         user.FailedSignIns = 0;
@@ -146,12 +159,16 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(VigieClaims.SessionId, session.Id.ToString()));
         await http.SignOutAsync(WebSetup.PendingScheme);
         await http.SignInAsync(WebSetup.CookieScheme, principal);
-        // Audit (issue 7 §5): sign-in succeeded, session {session.Id}.
+        await audit.RecordAsync(Actor(user, session.Ip), new(AuditActions.SignIn, "user", user.Email,
+            Detail: new Dictionary<string, string?> { ["session"] = session.Id.ToString() }));
         return session;
     }
 
-    /// <summary>Revokes sessions of a user: one, all but one, or all. Returns how many were revoked.</summary>
-    public async Task<int> RevokeAsync(Guid userId, Guid? only, Guid? except, CancellationToken ct)
+    /// <summary>
+    /// Revokes sessions of a user: one, all but one, or all. Returns how many were revoked. Recorded in
+    /// the audit log as done by <paramref name="by"/>, unless null (signing out records itself).
+    /// </summary>
+    public async Task<int> RevokeAsync(Guid userId, Guid? only, Guid? except, AuditActor? by, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var query = db.Set<UserSession>().Where(s => s.UserId == userId && s.RevokedAt == null);
@@ -163,8 +180,13 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
         {
             query = query.Where(s => s.Id != e);
         }
-        // Audit: sessions revoked.
-        return await query.ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), ct);
+        var revoked = await query.ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), ct);
+        if (revoked > 0 && by is not null)
+        {
+            await audit.RecordAsync(by, new(AuditActions.Admin, "user-session", only?.ToString() ?? userId.ToString(),
+                Detail: new Dictionary<string, string?> { ["operation"] = "revoke-sessions", ["user"] = userId.ToString(), ["count"] = revoked.ToString() }));
+        }
+        return revoked;
     }
 
     /// <summary>Whether a session still stands: not revoked, not idle too long, its user enabled. Touches LastSeenAt once a minute.</summary>

@@ -72,6 +72,8 @@ public static class IdentityCommands
             user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
             db.Users.Add(user);
             await db.SaveChangesAsync(ct);
+            await app.Services.GetRequiredService<Audit.AuditLog>().RecordAsync(Audit.AuditActor.Cli(), new(Audit.AuditActions.Admin, "user",
+                address, Detail: new Dictionary<string, string?> { ["operation"] = "user-add", ["role"] = userRole.ToString().ToLowerInvariant() }));
             Console.WriteLine($"Created {userRole.ToString().ToLowerInvariant()} {address} ({user.Id}).");
             if (generated)
             {
@@ -109,8 +111,8 @@ public static class IdentityCommands
             user.FailedSignIns = 0;
             user.LockedUntil = null;
             await db.SaveChangesAsync(ct);
-            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, ct);
-            // Audit (issue 7 §5): admin action, password set.
+            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
+            await AuditAdminAsync(app, user.Email, "password-set", revoked);
             Console.WriteLine($"Password of {user.Email} changed; {revoked} session(s) ended.");
             if (generated)
             {
@@ -134,8 +136,8 @@ public static class IdentityCommands
             {
                 return Fail($"No user has the address {parse.GetValue(email)}.");
             }
-            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, ct);
-            // Audit (issue 7 §5): admin action, sessions revoked.
+            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
+            await AuditAdminAsync(app, user.Email, "revoke-sessions", revoked);
             Console.WriteLine($"{revoked} session(s) of {user.Email} revoked.");
             return 0;
         });
@@ -164,13 +166,17 @@ public static class IdentityCommands
             user.TotpLastStep = null;
             await db.Set<RecoveryCode>().Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
             await db.SaveChangesAsync(ct);
-            await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, ct);
-            // Audit (issue 7 §5): admin action, second factor reset.
+            await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
+            await AuditAdminAsync(app, user.Email, "reset-2fa");
             Console.WriteLine($"Second factor of {user.Email} removed; they enrol again at their next sign-in.");
             return 0;
         });
         return command;
     }
+
+    private static Task AuditAdminAsync(IHost app, string email, string operation, int? sessionsRevoked = null) =>
+        app.Services.GetRequiredService<Audit.AuditLog>().RecordAsync(Audit.AuditActor.Cli(), new(Audit.AuditActions.Admin, "user", email,
+            Detail: new Dictionary<string, string?> { ["operation"] = operation, ["sessions-revoked"] = sessionsRevoked?.ToString() }));
 
     private static async Task<User?> FindUserAsync(VigieDb db, string? email, CancellationToken ct) =>
         EmailAddress.TryNormalize(email, out var address, out _) ? await db.Users.FirstOrDefaultAsync(u => u.Email == address, ct) : null;
@@ -239,6 +245,11 @@ public static class IdentityCommands
             };
             db.ApiTokens.Add(record);
             await db.SaveChangesAsync(ct);
+            await app.Services.GetRequiredService<Audit.AuditLog>().RecordAsync(Audit.AuditActor.Cli(), new(Audit.AuditActions.Admin, "api-token",
+                record.Id.ToString(), Detail: new Dictionary<string, string?>
+                {
+                    ["operation"] = "token-create", ["user"] = address, ["scope"] = record.Scope.ToString().ToLowerInvariant(), ["prefix"] = record.Prefix,
+                }));
             Console.Error.WriteLine($"Token '{record.Name}' for {address}, scope {record.Scope.ToString().ToLowerInvariant()}, "
                 + (record.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd}." : "never expires."));
             // The token alone on stdout, so scripts can capture it: TOKEN=$(vigie token create …).

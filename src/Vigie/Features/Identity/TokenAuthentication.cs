@@ -28,7 +28,8 @@ public sealed class TokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     VigieDb db,
-    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TimeProvider time,
+    Audit.AuditLog audit) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -42,6 +43,7 @@ public sealed class TokenAuthenticationHandler(
         var token = header["Bearer ".Length..].Trim();
         if (!token.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal) || token.Length > 100)
         {
+            await RecordRefusalAsync("malformed", null);
             return AuthenticateResult.Fail("Malformed API token.");
         }
 
@@ -56,6 +58,8 @@ public sealed class TokenAuthenticationHandler(
         {
             // Never log the token itself: only that one was refused.
             Logger.LogInformation("Refused an API token (unknown, revoked, expired or disabled user).");
+            await RecordRefusalAsync(found is null ? "unknown" : found.Token.RevokedAt is not null ? "revoked" : found.User.Disabled ? "user-disabled" : "expired",
+                found?.Token);
             return AuthenticateResult.Fail("Invalid, expired or revoked API token.");
         }
 
@@ -69,4 +73,10 @@ public sealed class TokenAuthenticationHandler(
         var principal = VigiePrincipal.Create(found.User, found.Token.Scope, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+
+    /// <summary>The audit entry names the token by its id and display prefix when it is known, never by its secret part.</summary>
+    private Task RecordRefusalAsync(string reason, ApiToken? token) => audit.RecordAsync(
+        Audit.AuditActor.Anonymous(Context.Connection.RemoteIpAddress?.ToString()),
+        new(Audit.AuditActions.TokenRefused, "api-token", token?.Id.ToString(), Audit.AuditOutcomes.Denied,
+            new Dictionary<string, string?> { ["reason"] = reason, ["path"] = Request.Path.Value, ["prefix"] = token?.Prefix }));
 }

@@ -1,3 +1,4 @@
+using Vigie.Features.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,7 +20,7 @@ public static class IncidentsApi
         var group = app.MapGroup("/api/v1/incidents").WithTags("Incidents").RequireAuthorization(Policies.Read);
         group.MapGet("/", List).WithSummary("List incidents, newest first, with filters and keyset paging.");
         group.MapPost("/", Create).RequireAuthorization(Policies.Write).WithSummary("Open an incident.");
-        group.MapGet("/{key}", Get).WithSummary("Get an incident by id or number (2026-0042).");
+        group.MapGet("/{key}", Get).Audited("read", "incident", "key").WithSummary("Get an incident by id or number (2026-0042).");
         group.MapPatch("/{key}", Patch).RequireAuthorization(Policies.Write)
             .WithSummary("Change title, description, constituent, assignee and qualification.");
         group.MapPost("/{key}/transitions", Transition).RequireAuthorization(Policies.Write)

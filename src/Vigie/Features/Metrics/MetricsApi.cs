@@ -1,3 +1,4 @@
+using Vigie.Features.Audit;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +35,7 @@ public static class MetricsApi
     {
         app.MapGet("/api/v1/metrics/sla", Sla).RequireAuthorization(Policies.Read).WithTags("Metrics")
             .WithSummary("SLA metrics of the incidents you may see, received from one month to another (yyyy-MM, at most 24 months; default the last 6), grouped by month, priority, class or constituent.");
-        var reports = app.MapGroup("/reports/sla/{month}").RequireAuthorization(Policies.Read).WithTags("Metrics");
+        var reports = app.MapGroup("/reports/sla/{month}").RequireAuthorization(Policies.Read).WithTags("Metrics").Audited("export", "sla-report", "month");
         reports.MapGet("/report.html", Html).WithSummary("The monthly SLA report as one self-contained HTML file (?lang=fr|en).");
         reports.MapGet("/report.pdf", Pdf).WithSummary("The monthly SLA report as PDF (?lang=fr|en), printed by headless Chromium.");
         reports.MapGet("/incidents.csv", IncidentsCsv).WithSummary("One row per incident of the month: milestones, durations in seconds, outcomes.");

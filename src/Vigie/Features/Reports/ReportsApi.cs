@@ -1,3 +1,4 @@
+using Vigie.Features.Audit;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -96,9 +97,9 @@ public static class ReportsApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxMessageBytes))
             .WithSummary("Submit a raw RFC 5322 message (message/rfc822). Stored durably before the 201.");
         group.MapGet("/", List).WithSummary("List reports, newest first.");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get a report.");
-        group.MapGet("/{id:guid}/raw", Raw).WithSummary("Download the raw message exactly as received.");
-        group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", Attachment)
+        group.MapGet("/{id:guid}", Get).Audited("read", "report", "id").WithSummary("Get a report.");
+        group.MapGet("/{id:guid}/raw", Raw).Audited("read", "report", "id").WithSummary("Download the raw message exactly as received.");
+        group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", Attachment).Audited("read", "report", "id")
             .WithSummary("Download an attachment (decoded bytes, as application/octet-stream: never rendered).");
         group.MapPost("/{id:guid}/reprocess", Reprocess).RequireAuthorization(Policies.Write)
             .WithSummary("Read the report again from its raw bytes (answers already sent are not sent again).");

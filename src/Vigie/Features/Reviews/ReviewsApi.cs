@@ -1,3 +1,4 @@
+using Vigie.Features.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
@@ -29,9 +30,9 @@ public static class ReviewsApi
         group.MapGet("/", Get).WithSummary("The incident's post-incident review (404 when none was written yet).");
         group.MapPut("/", Put).RequireAuthorization(Policies.Write)
             .WithSummary("Write the whole review; complete: true marks it complete (needed to close a P1/P2 incident), false reopens it.");
-        app.MapGet("/incidents/{number}/report", ReportHtml).RequireAuthorization(Policies.Read)
+        app.MapGet("/incidents/{number}/report", ReportHtml).RequireAuthorization(Policies.Read).Audited("export", "closure-report", "number")
             .WithTags("Reviews").WithSummary("The closure report as printable HTML (?lang=fr|en, &redact=true removes reporter personal data).");
-        app.MapGet("/incidents/{number}/report.pdf", ReportPdf).RequireAuthorization(Policies.Read)
+        app.MapGet("/incidents/{number}/report.pdf", ReportPdf).RequireAuthorization(Policies.Read).Audited("export", "closure-report", "number")
             .WithTags("Reviews").WithSummary("The closure report as PDF, printed by headless Chromium from the same HTML.");
         return app;
     }
