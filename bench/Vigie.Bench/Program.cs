@@ -17,6 +17,7 @@ public static class BenchProgram
         "pgp" => PgpBench.Run(args[1..]),
         "workspace" => await WorkspaceBench.RunAsync(args[1..]),
         "sla-calendar" => SlaCalendarBench.Run(args[1..]),
+        "audit" => await AuditBench.RunAsync(args[1..]),
         _ => await Task.FromResult(RunBenchmarkDotNet(args)),
     };
 

@@ -29,7 +29,7 @@ public sealed record AuditActor(Guid? Id, string Name, string? ClientIp)
 }
 
 /// <summary>
-/// Appends to the audit log. Each append runs in its own short transaction on its own connection
+/// Appends to the audit log. Appends run in their own short transaction on their own connection
 /// (so it never takes part in, or waits for, the caller's unit of work): it takes the chain's lock
 /// (PostgreSQL: a transaction-scoped advisory lock, shared by every node; SQLite: BEGIN IMMEDIATE,
 /// the database's single writer lock), reads the head, and inserts the next sequence number. The
@@ -47,6 +47,9 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, IHt
 
     private const int MaxAttempts = 20;
 
+    /// <summary>At most this many waiting entries are written in one transaction.</summary>
+    private const int MaxBatch = 200;
+
     public Task<AuditEntry> RecordAsync(HttpContext http, AuditEvent what) => RecordAsync(AuditActor.Of(http), what);
 
     public async Task<AuditEntry> RecordAsync(AuditActor actor, AuditEvent what)
@@ -60,22 +63,71 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, IHt
     }
 
     /// <summary>For <see cref="AuditChangeInterceptor"/>, which records from a transaction's commit event (committed, not yet cleared).</summary>
+    /// <remarks>
+    /// Group commit: appends waiting in this process are written together, in arrival order, by whichever
+    /// caller holds the writer slot, in one transaction; each caller returns once its own entry is
+    /// committed. One writer per process means no busy-waiting on the chain's lock between our own
+    /// requests (it cost a p99 of almost a second with eight concurrent writers on SQLite), and one
+    /// commit (one fsync) for many entries under load.
+    /// </remarks>
     internal async Task<AuditEntry> AppendWithRetriesAsync(AuditActor actor, AuditEvent what)
+    {
+        var mine = new Pending(actor, what, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        _pending.Enqueue(mine);
+        await _writer.WaitAsync();
+        try
+        {
+            if (!mine.Done.Task.IsCompleted)
+            {
+                var batch = new List<Pending>();
+                while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+                try
+                {
+                    var written = await AppendBatchWithRetriesAsync(batch);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Done.SetResult(written[i]);
+                    }
+                }
+                catch (Exception e)
+                {
+                    batch.ForEach(p => p.Done.TrySetException(e));
+                }
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+        return await mine.Done.Task;
+    }
+
+    private sealed record Pending(AuditActor Actor, AuditEvent What, TaskCompletionSource<AuditEntry> Done);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Pending> _pending = new();
+
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    private async Task<List<AuditEntry>> AppendBatchWithRetriesAsync(List<Pending> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await AppendAsync(actor, what);
+                return await AppendBatchAsync(batch);
             }
             catch (Exception e) when (attempt < MaxAttempts && IsContention(e))
             {
+                // Another node (PostgreSQL) or process on the same SQLite file got there first.
                 logger.LogDebug("Audit append lost a race (attempt {Attempt}); retrying.", attempt);
             }
         }
     }
 
-    private async Task<AuditEntry> AppendAsync(AuditActor actor, AuditEvent what)
+    private async Task<List<AuditEntry>> AppendBatchAsync(List<Pending> batch)
     {
         // Never cancelled by the caller: a client that hangs up does not erase what it did.
         var ct = CancellationToken.None;
@@ -88,26 +140,33 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, IHt
         }
         var head = await db.Set<AuditEntry>().AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
-        var sequence = (head?.Sequence ?? 0) + 1;
-        var entry = new AuditEntry
+        var (sequence, previous) = (head?.Sequence ?? 0, head?.Hash ?? AuditEntry.Genesis);
+        var at = AuditEntry.Truncate(time.GetUtcNow());
+        var entries = new List<AuditEntry>(batch.Count);
+        foreach (var (actor, what, _) in batch)
         {
-            Sequence = sequence,
-            At = AuditEntry.Truncate(time.GetUtcNow()),
-            ActorId = actor.Id,
-            Actor = Clip(actor.Name, 320) ?? "unknown",
-            ClientIp = Clip(actor.ClientIp, 64),
-            Action = what.Action,
-            ObjectKind = Clip(what.ObjectKind, 32),
-            ObjectId = Clip(what.ObjectId, 128),
-            Outcome = what.Outcome,
-            Detail = SerializeDetail(what.Detail),
-            PrevHash = head?.Hash ?? AuditEntry.Genesis,
-        };
-        entry.Seal();
-        db.Add(entry);
+            var entry = new AuditEntry
+            {
+                Sequence = ++sequence,
+                At = at,
+                ActorId = actor.Id,
+                Actor = Clip(actor.Name, 320) ?? "unknown",
+                ClientIp = Clip(actor.ClientIp, 64),
+                Action = what.Action,
+                ObjectKind = Clip(what.ObjectKind, 32),
+                ObjectId = Clip(what.ObjectId, 128),
+                Outcome = what.Outcome,
+                Detail = SerializeDetail(what.Detail),
+                PrevHash = previous,
+            };
+            entry.Seal();
+            previous = entry.Hash;
+            entries.Add(entry);
+        }
+        db.AddRange(entries);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return entry;
+        return entries;
     }
 
     private static bool IsContention(Exception e) => e switch
