@@ -85,7 +85,9 @@ public sealed class OidcSignIn(VigieDb db, AccountService accounts, AuditLog aud
             o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.NonceCookie.SameSite = SameSiteMode.Lax;
             o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.Events.OnTokenValidated = OnTokenValidatedAsync;
+            // Only once the handler has checked everything (signature, issuer, audience, lifetime, then the nonce and the
+            // token response, which come after OnTokenValidated): the ticket is what the library vouches for.
+            o.Events.OnTicketReceived = OnTicketReceivedAsync;
             o.Events.OnRemoteFailure = OnRemoteFailureAsync;
         });
     }
@@ -113,11 +115,11 @@ public sealed class OidcSignIn(VigieDb db, AccountService accounts, AuditLog aud
         }
     }
 
-    private static async Task OnTokenValidatedAsync(TokenValidatedContext context)
+    private static async Task OnTicketReceivedAsync(TicketReceivedContext context)
     {
         var http = context.HttpContext;
         var signIn = http.RequestServices.GetRequiredService<OidcSignIn>();
-        var returnUrl = WebSetup.IsLocal(context.Properties?.RedirectUri) ? context.Properties!.RedirectUri! : "/";
+        var returnUrl = WebSetup.IsLocal(context.ReturnUri) ? context.ReturnUri! : "/";
         var next = await signIn.CompleteAsync(http, context.Principal!, returnUrl, http.RequestAborted);
         context.HandleResponse();
         await WriteContinuePageAsync(http, next);
