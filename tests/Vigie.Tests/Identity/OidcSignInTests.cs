@@ -335,3 +335,55 @@ public sealed class OidcOptionsTests
         Assert.Contains("Vigie:Oidc:ClientId is required", e.Message);
     }
 }
+
+/// <summary>The provider with <c>ProvisionUnknownUsers</c> on.</summary>
+public sealed class OidcProvisioningApp : OidcApp
+{
+    public override Provider Provider => Provider.Sqlite;
+
+    protected override IReadOnlyDictionary<string, string> ExtraSettings() =>
+        new Dictionary<string, string>(Idp.Settings()) { ["Vigie:Oidc:ProvisionUnknownUsers"] = "true" };
+}
+
+public sealed partial class OidcProvisioningTests(OidcProvisioningApp app) : IClassFixture<OidcProvisioningApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [GeneratedRegex("<meta http-equiv=\"refresh\" content=\"0;url=([^\"]+)\">")]
+    private static partial Regex MetaRefresh();
+
+    private async Task<string> ThroughProviderAsync(FormBrowser browser, Person person)
+    {
+        app.Idp.Person = person;
+        var start = await browser.GetAsync("/signin/oidc?ReturnUrl=%2Fincidents");
+        using var idp = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var back = await idp.GetAsync(new Uri(start.Headers.Location.ToString()), Ct);
+        var done = await browser.GetAsync(back.Headers.Location!.PathAndQuery);
+        return WebUtility.HtmlDecode(MetaRefresh().Match(done.Body).Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task An_unknown_person_with_a_mapped_group_gets_an_account_without_password_and_an_unmapped_one_does_not()
+    {
+        var browser = new FormBrowser(app, IPAddress.Parse("203.0.113.200"));
+        Assert.Equal("/incidents", await ThroughProviderAsync(browser, new("sub-new", "Nouvelle@CSIRT.test", Name: "Nina Nouvelle", Groups: ["csirt-auditors"], Amr: ["hwk"])));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/incidents")).Status);
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.Email == "nouvelle@csirt.test", Ct);
+            Assert.Equal(("Nina Nouvelle", UserRole.Auditor, ""), (user.FullName, user.Role, user.PasswordHash));
+            var created = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Action == AuditActions.Create && e.ObjectId == "nouvelle@csirt.test").SingleAsync(Ct);
+            Assert.Contains("\"role\":\"auditor\"", created.Detail);
+        }
+        // The new account has no password: the password form refuses whatever is typed.
+        var password = await new FormBrowser(app, IPAddress.Parse("203.0.113.201")).PostFormAsync("/signin", "signin",
+            new Dictionary<string, string> { ["Input.Email"] = "nouvelle@csirt.test", ["Input.Password"] = "" });
+        Assert.Contains("Wrong e-mail address or password.", password.Text);
+
+        Assert.Equal("/signin?oidc=unmapped", await ThroughProviderAsync(new FormBrowser(app, IPAddress.Parse("203.0.113.202")),
+            new("sub-other", "stranger@csirt.test", Groups: ["marketing"], Amr: ["mfa"])));
+        await using var check = app.Scope();
+        Assert.False(await check.ServiceProvider.GetRequiredService<VigieDb>().Users.AnyAsync(u => u.Email == "stranger@csirt.test", Ct));
+    }
+}
