@@ -80,6 +80,7 @@ public static class VigieHost
             return Task.CompletedTask;
         }));
         builder.AddVigieWeb();
+        OidcSignIn.AddVigieOidc(builder);
         builder.AddVigieProxy();
         builder.Services.AddAuthorizationBuilder().AddVigiePolicies();
         builder.Services.AddVigieHealth();
@@ -156,6 +157,7 @@ public static class VigieHost
         app.MapPrivacy();
         app.MapTokens();
         Features.Audit.AuditApi.MapAudit(app);
+        OidcSignIn.MapOidcSignIn(app);
         app.MapVigieWeb();
         return app;
     }

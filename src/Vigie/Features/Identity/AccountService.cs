@@ -120,12 +120,20 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
     }
 
     /// <summary>The cookie that only lets its holder reach the code or enrolment step, for a few minutes.</summary>
-    public static Task SignInPendingAsync(HttpContext http, User user, string stage)
+    /// <remarks>A method (e.g. <c>oidc</c>) says how the first step was passed when not by password: the session's audit entry says so.</remarks>
+    public static Task SignInPendingAsync(HttpContext http, User user, string stage, string? method = null)
     {
         var identity = new ClaimsIdentity(
             [new(ClaimTypes.NameIdentifier, user.Id.ToString()), new(VigieClaims.Stage, stage)], WebSetup.PendingScheme);
+        if (method is not null)
+        {
+            identity.AddClaim(new Claim(SignInMethodClaim, method));
+        }
         return http.SignInAsync(WebSetup.PendingScheme, new ClaimsPrincipal(identity));
     }
+
+    /// <summary>In the pending cookie: the first step's method when it was not the password.</summary>
+    public const string SignInMethodClaim = "vigie:signin-method";
 
     /// <summary>The user of a valid pending cookie at <paramref name="stage"/>, or null.</summary>
     public async Task<User?> PendingUserAsync(HttpContext http, string stage, CancellationToken ct)
@@ -140,8 +148,14 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
     }
 
     /// <summary>Opens a session (a row, its id in the cookie) and signs the workspace cookie in.</summary>
-    public async Task<UserSession> StartSessionAsync(HttpContext http, User user, CancellationToken ct)
+    /// <remarks>The detail is added to the audit entry (e.g. method=oidc); by default the method of the pending cookie, if it names one.</remarks>
+    public async Task<UserSession> StartSessionAsync(HttpContext http, User user, CancellationToken ct,
+        IReadOnlyDictionary<string, string?>? detail = null)
     {
+        if (detail is null && (await http.AuthenticateAsync(WebSetup.PendingScheme)).Principal?.FindFirstValue(SignInMethodClaim) is { } method)
+        {
+            detail = new Dictionary<string, string?> { ["method"] = method };
+        }
         var now = time.GetUtcNow();
         var session = new UserSession
         {
@@ -159,8 +173,12 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(VigieClaims.SessionId, session.Id.ToString()));
         await http.SignOutAsync(WebSetup.PendingScheme);
         await http.SignInAsync(WebSetup.CookieScheme, principal);
-        await audit.RecordAsync(Actor(user, session.Ip), new(AuditActions.SignIn, "user", user.Email,
-            Detail: new Dictionary<string, string?> { ["session"] = session.Id.ToString() }));
+        var auditDetail = new Dictionary<string, string?> { ["session"] = session.Id.ToString() };
+        foreach (var (key, value) in detail ?? new Dictionary<string, string?>())
+        {
+            auditDetail[key] = value;
+        }
+        await audit.RecordAsync(Actor(user, session.Ip), new(AuditActions.SignIn, "user", user.Email, Detail: auditDetail));
         return session;
     }
 
