@@ -130,7 +130,7 @@ public static class EvidenceApi
     /// Reads the multipart body (with the endpoint's own size limit, not the 1 MiB default), checks
     /// antiforgery when the request came with the workspace cookie, and stores the file.
     /// </summary>
-    private static async Task<Result<EvidenceItem>> ReceiveAsync(HttpContext http, Core.Incidents.Incident incident, EvidenceService evidence,
+    internal static async Task<Result<EvidenceItem>> ReceiveAsync(HttpContext http, Core.Incidents.Incident incident, EvidenceService evidence,
         IAntiforgery antiforgery, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType)
