@@ -82,8 +82,8 @@ public sealed class PortalService(
     /// The correspondence addressed to the contact on one incident: the thread of the party with their
     /// address, sent or received (never a message the sharing gate refused, never another party's).
     /// </summary>
-    private IQueryable<PortalMessageRow> MessagesQuery(string me, Guid incidentId) =>
-        from m in db.CorrespondenceMessages.AsNoTracking()
+    private IQueryable<PortalMessageRow> MessagesQuery(string me, Guid incidentId, Guid? only = null) =>
+        from m in db.CorrespondenceMessages.AsNoTracking().Where(m => only == null || m.Id == only)
         join p in db.CorrespondenceParties.AsNoTracking() on m.PartyId equals p.Id
         join r in db.Reports.AsNoTracking() on m.ReportId equals r.Id into ins
         from r in ins.DefaultIfEmpty()
@@ -93,7 +93,7 @@ public sealed class PortalService(
             m.CreatedAt);
 
     public Task<PortalMessageRow?> FindMessageAsync(ClaimsPrincipal user, Incident incident, Guid id, CancellationToken ct) =>
-        MessagesQuery(user.Actor(), incident.Id).Where(m => m.Id == id).FirstOrDefaultAsync(ct);
+        MessagesQuery(user.Actor(), incident.Id, id).FirstOrDefaultAsync(ct);
 
     /// <summary>
     /// A reply from the portal goes in like a mail from the contact: a message with the incident's subject
