@@ -139,8 +139,10 @@ public sealed class PortalTests(WorkspaceSqliteApp app) : IClassFixture<Workspac
         await Expect(analyst.Locator("#report-text")).ToContainTextAsync($"We blocked the sender {tag} at 10:05.");
         await analyst.GotoAsync($"/incidents/{lilas}?tab=evidence");
         await Expect(analyst.Locator("main")).ToContainTextAsync("headers.txt");
-        await analyst.GotoAsync("/triage");
-        await Expect(analyst.Locator("#triage-queue")).ToContainTextAsync($"Suspicious VPN logins {tag}");
+        await analyst.GotoAsync($"/reports/{reference}");
+        await Expect(analyst.Locator("#report-id")).ToHaveTextAsync(reference.ToString());
+        await Expect(analyst.Locator("main")).ToContainTextAsync($"Suspicious VPN logins {tag}");
+        await Expect(analyst.Locator("#report-text")).ToContainTextAsync("Logins from 203.0.113.50 at night.");
         Assert.Empty(WorkspaceApp.ErrorsOf(analyst));
     }
 }

@@ -60,6 +60,9 @@ public sealed class PortalSignInTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Contains("second-factor-offer", portal.Body);
         var detail = await browser.GetAsync($"/portal/incidents/{number}");
         Assert.Equal(HttpStatusCode.OK, detail.Status);
+        // Signed in with the browser, a contact may write: reply and upload forms are there.
+        Assert.Contains("id=\"reply-text\"", detail.Body);
+        Assert.Contains("id=\"portal-evidence-upload\"", detail.Body);
 
         // The workspace stays closed: the "forbidden" page, which leads back to the portal.
         foreach (var path in new[] { "/", $"/incidents/{number}", "/triage" })
