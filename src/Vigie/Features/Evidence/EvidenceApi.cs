@@ -1,6 +1,7 @@
 using Vigie.Features.Audit;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -57,13 +58,13 @@ public static class EvidenceApi
     }
 
     internal static async Task<Results<Created<EvidenceDto>, ProblemHttpResult>> Upload(string key, HttpContext http, VigieDb db,
-        EvidenceService evidence, IAntiforgery antiforgery, ClaimsPrincipal user, CancellationToken ct)
+        EvidenceService evidence, IAntiforgery antiforgery, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await db.Incidents.VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return IncidentsApi.NotFound(key);
         }
-        if (!user.CanChange(incident))
+        if (!(await authorization.AuthorizeAsync(user, incident, IncidentOperations.AddEvidence)).Succeeded)
         {
             return new Error(ErrorKind.Forbidden, "forbidden", "You may not change this incident.").ToProblem();
         }
