@@ -256,7 +256,7 @@ public abstract class PortalIsolationTests(VigieApp app)
     }
 
     [Fact]
-    public async Task A_report_filed_in_the_portal_is_stored_before_the_answer_and_reaches_the_triage_queue()
+    public async Task A_report_filed_in_the_portal_is_stored_before_the_answer_and_read_like_a_mail()
     {
         var w = await WorldAsync();
         var accepted = await As(w.TokenA).PostJson("/api/v1/portal/reports", new { subject = "Strange login from 203.0.113.9", text = "Seen in our VPN logs." })
@@ -276,6 +276,15 @@ public abstract class PortalIsolationTests(VigieApp app)
         Assert.DoesNotContain(w.ReportB.ToString(), list);
         await As(w.TokenB).GetAsync($"/api/v1/portal/reports/{id}", Ct).ExpectProblem(HttpStatusCode.NotFound);
         await app.Client("analyst").GetAsync($"/api/v1/reports/{id}", Ct).Expect(HttpStatusCode.OK);
+        // Read like a mail from a known contact: the intake opens (or threads to) an incident of their organisation and
+        // acknowledges it; the contact then finds that incident from their report, and the team in the workspace.
+        await Eventually(async () =>
+            (await As(w.TokenA).GetAsync($"/api/v1/portal/reports/{id}", Ct).Expect(HttpStatusCode.OK))["incident"] is not null,
+            "the report to be read and linked to an incident");
+        var number = (await As(w.TokenA).GetAsync($"/api/v1/portal/reports/{id}", Ct).Expect(HttpStatusCode.OK)).Str("incident");
+        await As(w.TokenA).GetAsync($"/api/v1/portal/incidents/{number}", Ct).Expect(HttpStatusCode.OK);
+        await app.Client("analyst").GetAsync($"/api/v1/incidents/{number}", Ct).Expect(HttpStatusCode.OK);
+        await As(w.TokenB).GetAsync($"/api/v1/portal/incidents/{number}", Ct).ExpectProblem(HttpStatusCode.NotFound);
 
         var bad = await As(w.TokenA).PostJson("/api/v1/portal/reports", new { subject = "", text = "" }).ExpectProblem(HttpStatusCode.BadRequest);
         Assert.Contains("subject", bad.ToJsonString());
