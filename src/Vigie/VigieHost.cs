@@ -110,6 +110,7 @@ public static class VigieHost
         builder.Services.AddScoped<PersonalDataExport>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddSlaMetrics();
+        Features.Portal.PortalSetup.AddPortal(builder);
         Features.Audit.AuditSetup.AddAudit(builder);
         return builder;
     }
@@ -156,6 +157,7 @@ public static class VigieHost
         app.MapPublicFace();
         app.MapPrivacy();
         app.MapTokens();
+        Features.Portal.PortalApi.MapPortal(app);
         Features.Audit.AuditApi.MapAudit(app);
         OidcSignIn.MapOidcSignIn(app);
         app.MapVigieWeb();

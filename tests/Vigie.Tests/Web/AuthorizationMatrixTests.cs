@@ -46,6 +46,12 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         /// <summary>Reading the audit log: auditors and admins.</summary>
         Audit,
 
+        /// <summary>
+        /// Constituent contacts only (the portal, docs/portal.md): a contact of an organisation, with a write
+        /// token here (read-only tokens are checked in PortalIsolationTests); staff are shut out.
+        /// </summary>
+        Contact,
+
         /// <summary>Anyone signed in (signing out).</summary>
         SignedIn,
 
@@ -68,6 +74,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         [Access.Admin] = ["admin"],
         [Access.Audit] = ["auditor", "admin"],
         [Access.SecondStep] = [],
+        [Access.Contact] = ["constituent"],
         [Access.SignedIn] = ["constituent", "auditor", "analyst-readonly", "analyst", "lead", "admin"],
     };
 
@@ -213,6 +220,27 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["GET /audit/export.csv"] = Access.Audit,
         ["PAGE /audit"] = Access.Audit,
 
+        // The constituent portal: contacts only.
+        ["GET /api/v1/portal/incidents"] = Access.Contact,
+        ["GET /api/v1/portal/incidents/{key}"] = Access.Contact,
+        ["GET /api/v1/portal/incidents/{key}/messages/{id:guid}"] = Access.Contact,
+        ["POST /api/v1/portal/incidents/{key}/replies"] = Access.Contact,
+        ["POST /api/v1/portal/incidents/{key}/evidence"] = Access.Contact,
+        ["GET /api/v1/portal/incidents/{key}/evidence/{id:guid}/content"] = Access.Contact,
+        ["GET /api/v1/portal/reports"] = Access.Contact,
+        ["POST /api/v1/portal/reports"] = Access.Contact,
+        ["GET /api/v1/portal/reports/{id:guid}"] = Access.Contact,
+        ["GET /api/v1/portal/key"] = Access.Contact,
+        ["PUT /api/v1/portal/key"] = Access.Contact,
+        ["DELETE /api/v1/portal/key"] = Access.Contact,
+        ["POST /portal/incidents/{number}/evidence"] = Access.Contact,
+        ["POST /portal/second-factor"] = Access.Contact,
+        ["PAGE /portal"] = Access.Contact,
+        ["PAGE /portal/incidents/{Number}"] = Access.Contact,
+        ["PAGE /portal/reports/new"] = Access.Contact,
+        ["PAGE /portal/reports/{Id:guid}"] = Access.Contact,
+        ["PAGE /portal/key"] = Access.Contact,
+
         // Administration.
         ["GET /api/v1/privacy/export"] = Access.Admin,
     };
@@ -308,7 +336,10 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         await using var scope = app.Scope();
         var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
         var email = $"contact-{Guid.NewGuid():N}@client.example";
-        tokens["constituent"] = app.AddUser(db, email, UserRole.Constituent, TokenScope.Write, null);
+        // A contact of an organisation, as the portal requires (one without is let in nowhere).
+        var org = (await scope.ServiceProvider.GetRequiredService<Vigie.Features.Constituents.ConstituentService>().CreateAsync(
+            new Vigie.Features.Constituents.ConstituentRequest("Matrix " + email, "client", new("C", "gold", false), null, [], []), Ct)).Value!.Id;
+        tokens["constituent"] = app.AddUser(db, email, UserRole.Constituent, TokenScope.Write, org);
         await db.SaveChangesAsync(Ct);
         return tokens;
     }

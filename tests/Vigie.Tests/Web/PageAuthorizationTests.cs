@@ -39,11 +39,23 @@ public sealed class PageAuthorizationTests(SqliteApp app) : IClassFixture<Sqlite
         }
     }
 
+    /// <summary>The portal's pages are for constituent contacts only (docs/portal.md), whatever else they allow.</summary>
+    [Fact]
+    public void The_portal_pages_require_the_contact_policy()
+    {
+        var portal = Pages().Where(p => p.RoutePattern.RawText!.StartsWith("/portal", StringComparison.Ordinal)).ToList();
+        Assert.True(portal.Count >= 4, $"only {portal.Count} portal pages found");
+        foreach (var page in portal)
+        {
+            Assert.Equal(["portal"], page.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy));
+        }
+    }
+
     [Fact]
     public async Task An_anonymous_request_for_a_page_is_sent_to_sign_in_and_the_api_answers_401()
     {
         var client = app.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        foreach (var path in new[] { "/", "/incidents", "/incidents/2026-0001" })
+        foreach (var path in new[] { "/", "/incidents", "/incidents/2026-0001", "/portal", "/portal/incidents/2026-0001", "/portal/key" })
         {
             var page = await client.GetAsync(path, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);

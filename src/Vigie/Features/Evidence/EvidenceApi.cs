@@ -1,6 +1,7 @@
 using Vigie.Features.Audit;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -57,13 +58,13 @@ public static class EvidenceApi
     }
 
     internal static async Task<Results<Created<EvidenceDto>, ProblemHttpResult>> Upload(string key, HttpContext http, VigieDb db,
-        EvidenceService evidence, IAntiforgery antiforgery, ClaimsPrincipal user, CancellationToken ct)
+        EvidenceService evidence, IAntiforgery antiforgery, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await db.Incidents.VisibleTo(user).FindByKeyAsync(key, ct) is not { } incident)
         {
             return IncidentsApi.NotFound(key);
         }
-        if (!user.CanChange(incident))
+        if (!(await authorization.AuthorizeAsync(user, incident, IncidentOperations.AddEvidence)).Succeeded)
         {
             return new Error(ErrorKind.Forbidden, "forbidden", "You may not change this incident.").ToProblem();
         }
@@ -130,7 +131,7 @@ public static class EvidenceApi
     /// Reads the multipart body (with the endpoint's own size limit, not the 1 MiB default), checks
     /// antiforgery when the request came with the workspace cookie, and stores the file.
     /// </summary>
-    private static async Task<Result<EvidenceItem>> ReceiveAsync(HttpContext http, Core.Incidents.Incident incident, EvidenceService evidence,
+    internal static async Task<Result<EvidenceItem>> ReceiveAsync(HttpContext http, Core.Incidents.Incident incident, EvidenceService evidence,
         IAntiforgery antiforgery, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType)

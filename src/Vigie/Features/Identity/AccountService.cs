@@ -14,7 +14,9 @@ public enum PasswordOutcome
 {
     /// <summary>Unknown address, wrong password, disabled or locked account: one answer for all.</summary>
     Refused,
-    NotStaff,
+
+    /// <summary>A constituent contact who has not enrolled a second factor (optional for them): the session opens now.</summary>
+    NoSecondFactor,
     NeedsCode,
     NeedsEnrolment,
 }
@@ -63,12 +65,27 @@ public sealed class AccountService(VigieDb db, TwoFactor twoFactor, TimeProvider
             user.PasswordHash = Hasher.HashPassword(user, password!);
             await db.SaveChangesAsync(ct);
         }
-        if (!user.IsStaff)
+        if (user.HasTwoFactor)
         {
-            await RefusedAsync(Actor(user, clientIp), email, "not-staff");
-            return (PasswordOutcome.NotStaff, user);
+            return (PasswordOutcome.NeedsCode, user);
         }
-        return (user.HasTwoFactor ? PasswordOutcome.NeedsCode : PasswordOutcome.NeedsEnrolment, user);
+        // Staff must enrol a second factor; a constituent contact may (from the portal), and signs in without one until then.
+        return (user.RequiresTwoFactor ? PasswordOutcome.NeedsEnrolment : PasswordOutcome.NoSecondFactor, user);
+    }
+
+    /// <summary>
+    /// Where a session lands: a constituent contact in the portal (a return address elsewhere would only
+    /// meet a closed door), staff where they were going.
+    /// </summary>
+    public static string Landing(User user, string? returnUrl)
+    {
+        var local = WebSetup.IsLocal(returnUrl) ? returnUrl! : "/";
+        if (user.IsStaff)
+        {
+            return local;
+        }
+        return local == "/portal" || local.StartsWith("/portal/", StringComparison.Ordinal) || local.StartsWith("/portal?", StringComparison.Ordinal)
+            ? local : "/portal";
     }
 
     private static AuditActor Actor(User user, string? clientIp) => new(user.Id, user.Email, clientIp);

@@ -32,7 +32,8 @@ public static class VigiePrincipal
     public static TokenScope ScopeOfRole(UserRole role) => role switch
     {
         UserRole.Admin => TokenScope.Admin,
-        UserRole.Lead or UserRole.Analyst => TokenScope.Write,
+        // A contact in the portal replies, files reports and changes their key (their role keeps them out of staff routes).
+        UserRole.Lead or UserRole.Analyst or UserRole.Constituent => TokenScope.Write,
         _ => TokenScope.Read,
     };
 
