@@ -467,9 +467,11 @@ public sealed class RetentionService(VigieDb db, BlobStore blobs, TimeProvider t
         for (var start = first; start <= last; start += size)
         {
             var end = Math.Min(start + size - 1, last);
+            var lastHash = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Sequence == end).Select(e => e.Hash).SingleAsync(ct);
             await audit.RecordAsync(actor, new AuditEvent(AuditActions.Purge, "audit", null, AuditOutcomes.Success, new Dictionary<string, string?>
             {
                 ["through"] = end.ToString(CultureInfo.InvariantCulture),
+                ["lastHash"] = lastHash,
                 ["count"] = (end - start + 1).ToString(CultureInfo.InvariantCulture),
                 ["reason"] = "retention",
             }));
