@@ -140,6 +140,8 @@ public abstract class RetentionTests(RetentionApp app)
             Assert.NotNull(kept.RawDeletedAt);
             Assert.Equal("Still to triage", kept.Text); // what was read stays
             Assert.False(blobs.Exists(pending.Sha256));
+            var gone = await app.Client("analyst").GetAsync($"/api/v1/reports/{pending.Id}/raw", Ct).ExpectProblem(HttpStatusCode.NotFound);
+            Assert.Contains("retention", gone.ToJsonString(), StringComparison.Ordinal);
             Assert.False(await db.OutboundMessages.AnyAsync(m => m.Id == outboundId, Ct));
             Assert.False(blobs.Exists(outboundSha));
             Assert.False(await db.EvidenceItems.AnyAsync(e => e.Id == evidence.Id, Ct));
