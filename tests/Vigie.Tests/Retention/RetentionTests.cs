@@ -259,6 +259,25 @@ public abstract class RetentionTests(RetentionApp app)
     }
 
     [Fact]
+    public async Task On_PostgreSQL_a_node_finds_the_run_taken_by_another_and_does_nothing()
+    {
+        if (app.Provider != Provider.Postgres)
+        {
+            return; // SQLite: one node, no lock to take.
+        }
+        await using var other = app.Scope();
+        await using (var held = await RunLock.TryTakeAsync(other.ServiceProvider.GetRequiredService<VigieDb>(), Ct))
+        {
+            Assert.NotNull(held);
+            await using var scope = app.Scope();
+            var run = await scope.ServiceProvider.GetRequiredService<RetentionService>().RunAsync(false, AuditActor.System, Ct);
+            Assert.True(run.Skipped);
+            Assert.Empty(run.Kinds);
+        }
+        Assert.False((await RunAsync(dryRun: true)).Skipped); // released with the other node's run
+    }
+
+    [Fact]
     public void A_bad_policy_refuses_to_start_naming_the_key()
     {
         var builder = VigieHost.CreateBuilder([], new Dictionary<string, string?>(app.Settings().ToDictionary(k => k.Key, k => (string?)k.Value))
