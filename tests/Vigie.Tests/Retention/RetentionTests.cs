@@ -72,6 +72,14 @@ public abstract class RetentionTests(RetentionApp app)
         var reportA = await AddReportAsync($"Jeanne Martin <{jeanne}>", $"Hello, I am Jeanne Martin, call me on {Phone}. The phish came from 198.51.100.7.", ReportSource.Smtp, TriageStatus.Linked, a);
         await RejectAsync(client, a, "Not an incident after all, Jeanne Martin agrees.");
         var evidence = await AddEvidenceAsync(a, $"headers-{tag}.txt");
+        await using (var scope = app.Scope())
+        {
+            // Jeanne herself acted on the incident (as a constituent's contact would through the portal).
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            var incident = await db.Incidents.SingleAsync(i => i.Number == a, Ct);
+            db.TimelineEvents.Add(new Core.Incidents.TimelineEvent(incident.Id, Core.Incidents.TimelineKind.Note, jeanne, app.Time.GetUtcNow(), null, "Thanks for the quick answer"));
+            await db.SaveChangesAsync(Ct);
+        }
         // Incident B, rejected too, but under legal hold: Marc's data stays.
         var b = await NewIncidentAsync(client, $"Fraud {tag}", $"Reported by {marc}", "Marc Petit", marc);
         var reportB = await AddReportAsync($"Marc Petit <{marc}>", $"Marc here ({marc}).", ReportSource.Smtp, TriageStatus.Linked, b);
@@ -167,6 +175,7 @@ public abstract class RetentionTests(RetentionApp app)
             Assert.DoesNotContain("Jeanne", everything, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("12 34 56 78", everything, StringComparison.Ordinal);
             Assert.Contains(pseudonyms.Email(jeanne), everything, StringComparison.Ordinal);
+            Assert.Contains("analyst@csirt.test", everything, StringComparison.Ordinal); // staff stay attributable
             Assert.Contains("198.51.100.7", everything, StringComparison.Ordinal); // facts stay
             Assert.Matches("^pseudonym-[0-9a-f]{16}@invalid$", pseudonyms.Email(jeanne));
             var party = await db.CorrespondenceParties.AsNoTracking().SingleAsync(p => p.IncidentId == incident.Id, Ct);

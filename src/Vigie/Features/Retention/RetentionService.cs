@@ -315,6 +315,13 @@ public sealed class RetentionService(VigieDb db, BlobStore blobs, TimeProvider t
     private async Task<List<string>> PseudonymiseIncidentsAsync(List<Incident> batch, DateTimeOffset now, CancellationToken ct)
     {
         var files = new List<string>();
+        // Staff act on incidents under their own accounts and stay attributable; anyone else (a constituent's contact
+        // acting through the portal, a form submitter) is a person whose address the incident must lose.
+        var staff = (await db.Users.AsNoTracking().Where(u => u.Role != UserRole.Constituent).Select(u => u.Email).ToListAsync(ct))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        string Actor(string actor) => actor.StartsWith("form:", StringComparison.Ordinal) ? "form:" + P.Email(actor["form:".Length..])
+            : actor.Contains('@', StringComparison.Ordinal) && !staff.Contains(actor) && !Pseudonyms.IsPseudonym(actor) ? P.Email(actor)
+            : actor;
         foreach (var incident in batch)
         {
             var id = incident.Id;
@@ -336,6 +343,7 @@ public sealed class RetentionService(VigieDb db, BlobStore blobs, TimeProvider t
             }
             foreach (var e in await db.TimelineEvents.Where(e => e.IncidentId == id).ToListAsync(ct))
             {
+                db.Entry(e).Property(x => x.Actor).CurrentValue = Actor(e.Actor);
                 db.Entry(e).Property(x => x.Reason).CurrentValue = P.Scrub(e.Reason, names);
                 db.Entry(e).Property(x => x.Data).CurrentValue = P.Scrub(e.Data, names);
             }
@@ -353,6 +361,7 @@ public sealed class RetentionService(VigieDb db, BlobStore blobs, TimeProvider t
                 m.Subject = P.Scrub(m.Subject, names)!;
                 m.Text = P.Scrub(m.Text, names)!;
                 m.NeedToKnow = P.Scrub(m.NeedToKnow, names);
+                m.CreatedBy = Actor(m.CreatedBy);
             }
             foreach (var c in await db.Consents.Where(c => c.IncidentId == id).ToListAsync(ct))
             {
