@@ -21,6 +21,13 @@ public sealed class WebOptions
 
     /// <summary>Max-age of Strict-Transport-Security, sent on every HTTPS response (default 365 days; 0 turns it off).</summary>
     public int HstsMaxAgeDays { get; set; } = 365;
+
+    /// <summary>
+    /// Requests per client address and minute to the public endpoints anyone can reach without signing in
+    /// (<see cref="PublicLimiter.Paths"/>: RFC 2350 files and pages, security.txt, the team key, the contact
+    /// form, on-call acknowledgement links); 0 turns the limit off.
+    /// </summary>
+    public int PublicRequestsPerMinute { get; set; } = 120;
 }
 
 internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
@@ -41,6 +48,10 @@ internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
             {
                 failures.Add($"{WebOptions.Section}:KnownNetworks:{i}: '{options.KnownNetworks[i]}' is not a network in CIDR notation (10.0.0.0/24).");
             }
+        }
+        if (options.PublicRequestsPerMinute is < 0 or > 100_000)
+        {
+            failures.Add($"{WebOptions.Section}:PublicRequestsPerMinute: {options.PublicRequestsPerMinute} is not between 0 (off) and 100000.");
         }
         if (options.HstsMaxAgeDays is < 0 or > 3650)
         {

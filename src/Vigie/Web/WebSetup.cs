@@ -8,8 +8,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
-using Vigie.Features.PublicSite;
 using Vigie.Features.Identity;
 
 namespace Vigie.Web;
@@ -98,30 +96,16 @@ public static class WebSetup
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.StartsWithSegments("/signin"))
-                {
-                    return RateLimitPartition.GetNoLimiter("none");
-                }
-                var accounts = context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(ContactLimiter.PartitionKey(context.Connection.RemoteIpAddress),
-                    _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = accounts.SignInPermitLimit,
-                        Window = accounts.SignInWindow,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    });
-            });
+            o.GlobalLimiter = PublicLimiter.Create();
             o.OnRejected = RejectedAsync;
         });
     }
 
-    /// <summary>429 as a page in the reader's language (not re-executed: the request is a form post).</summary>
+    /// <summary>429 as a page in the reader's language (not re-executed: it may be a form post), with Retry-After.</summary>
     private static async ValueTask RejectedAsync(OnRejectedContext rejected, CancellationToken ct)
     {
         var context = rejected.HttpContext;
+        var signIn = PublicLimiter.IsSignIn(context);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var r) ? r : TimeSpan.FromMinutes(1);
         context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -132,8 +116,8 @@ public static class WebSetup
         await context.Response.WriteAsync(
             $"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{e.Encode(text["TooMany.Title"])} · Vigie</title>"
             + "<meta name=\"viewport\" content=\"width=device-width\"></head><body><main id=\"main\"><h1>"
-            + e.Encode(text["TooMany.Title"]) + "</h1><p>" + e.Encode(text["TooMany.Text"]) + "</p><p><a href=\"/signin\">"
-            + e.Encode(text["TooMany.Back"]) + "</a></p></main></body></html>", ct);
+            + e.Encode(text["TooMany.Title"]) + "</h1><p>" + e.Encode(text[signIn ? "TooMany.Text" : "TooMany.PublicText"]) + "</p>"
+            + (signIn ? "<p><a href=\"/signin\">" + e.Encode(text["TooMany.Back"]) + "</a></p>" : "") + "</main></body></html>", ct);
     }
 
     /// <summary>

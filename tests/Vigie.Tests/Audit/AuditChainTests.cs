@@ -190,6 +190,33 @@ public abstract class AuditChainTests(VigieApp app)
     }
 
     [Fact]
+    public async Task An_append_inside_the_requests_open_transaction_fails_at_once_instead_of_waiting_for_its_lock()
+    {
+        await FreshChainAsync(0);
+        await using var scope = app.Scope();
+        var accessor = app.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>();
+        accessor.HttpContext = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        try
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            var audit = app.Services.GetRequiredService<AuditLog>();
+            var what = new AuditEvent(AuditActions.Change, "incident", "2026-0042");
+            await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
+            {
+                var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => audit.RecordAsync(AuditActor.System, what));
+                Assert.Contains("record it after the commit", refused.Message, StringComparison.Ordinal);
+                await transaction.CommitAsync(Ct);
+            }
+            var entry = await audit.RecordAsync(AuditActor.System, what);
+            Assert.Equal((1L, "2026-0042"), (entry.Sequence, entry.ObjectId));
+        }
+        finally
+        {
+            accessor.HttpContext = null;
+        }
+    }
+
+    [Fact]
     public async Task A_purged_prefix_is_accepted_only_with_its_purge_entry()
     {
         var written = await FreshChainAsync(4);

@@ -91,6 +91,12 @@ public abstract class AccountStoreTests(VigieApp app)
                 Assert.NotNull(s.RevokedAt);
                 Assert.False(await accounts.IsSessionActiveAsync(userId, s.Id, Ct));
             }
+            // The admin action is in the audit log, with the operating-system account that ran it.
+            var audited = await db.Set<Vigie.Features.Audit.AuditEntry>().AsNoTracking()
+                .Where(e => e.Action == "admin" && e.ObjectId == "auditor@csirt.test").OrderBy(e => e.Sequence).LastAsync(Ct);
+            Assert.StartsWith("cli:", audited.Actor, StringComparison.Ordinal);
+            Assert.Contains("\"operation\":\"revoke-sessions\"", audited.Detail, StringComparison.Ordinal);
+            Assert.Contains("\"sessions-revoked\":\"2\"", audited.Detail, StringComparison.Ordinal);
         }
         var unknown = await CliTests.Run(app.Settings(), null, "user", "revoke-sessions", "nobody@csirt.test");
         Assert.Equal(2, unknown.Code);

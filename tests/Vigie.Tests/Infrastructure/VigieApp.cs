@@ -112,6 +112,8 @@ public abstract class VigieApp : IAsyncLifetime
             ["Vigie:Ui:StrictStrings"] = "true",
             // Every sign-in of a test host comes from 127.0.0.1: the per-client limit is the Identity tests' business.
             ["Vigie:Accounts:SignInPermitLimit"] = "100000",
+            // Likewise for the public endpoints (the matrix alone calls each of them as seven people): PublicLimitTests owns that limit.
+            ["Vigie:Web:PublicRequestsPerMinute"] = "100000",
         };
         if (ConnectionString is not null)
         {

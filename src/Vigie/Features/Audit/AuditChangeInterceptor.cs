@@ -156,7 +156,7 @@ public sealed class AuditChangeInterceptor(AuditLog audit, IHttpContextAccessor 
                 : new AuditActor(null, actorName, request?.Connection.RemoteIpAddress?.ToString());
             try
             {
-                await audit.RecordAsync(actor, what with { Detail = detail });
+                await audit.AppendWithRetriesAsync(actor, what with { Detail = detail });
             }
             catch (Exception e)
             {

@@ -35,7 +35,12 @@ public sealed record AuditActor(Guid? Id, string Name, string? ClientIp)
 /// the database's single writer lock), reads the head, and inserts the next sequence number. The
 /// primary key on the sequence number is the backstop: a writer that lost a race retries.
 /// </summary>
-public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILogger<AuditLog> logger)
+/// <remarks>
+/// Never called while the request's own database context holds an open transaction: on SQLite the
+/// append would wait for the single write lock that transaction holds, and the request would hang.
+/// Such a call fails at once (<see cref="InvalidOperationException"/>) instead; record after the commit.
+/// </remarks>
+public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, IHttpContextAccessor requests, ILogger<AuditLog> logger)
 {
     /// <summary>Arbitrary, fixed: the advisory-lock key of the chain ("VigieAud" in ASCII).</summary>
     internal const long AdvisoryLockKey = 0x5669676965417564;
@@ -45,6 +50,17 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILo
     public Task<AuditEntry> RecordAsync(HttpContext http, AuditEvent what) => RecordAsync(AuditActor.Of(http), what);
 
     public async Task<AuditEntry> RecordAsync(AuditActor actor, AuditEvent what)
+    {
+        if (requests.HttpContext?.RequestServices.GetService<VigieDb>()?.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException(
+                $"Audit entry '{what.Action}' recorded inside an open transaction of the request's database context: record it after the commit.");
+        }
+        return await AppendWithRetriesAsync(actor, what);
+    }
+
+    /// <summary>For <see cref="AuditChangeInterceptor"/>, which records from a transaction's commit event (committed, not yet cleared).</summary>
+    internal async Task<AuditEntry> AppendWithRetriesAsync(AuditActor actor, AuditEvent what)
     {
         for (var attempt = 1; ; attempt++)
         {

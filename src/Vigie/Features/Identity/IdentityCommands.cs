@@ -86,96 +86,81 @@ public static class IdentityCommands
 
     private static Command SetPasswordCommand()
     {
-        var email = new Argument<string>("email") { Description = "The user's e-mail address." };
         var stdin = new Option<bool>("--password-stdin") { Description = "Read the new password from standard input instead of generating one." };
-        var command = new Command("set-password", "Set a user's password (the rules of docs/identity.md), unlock the account and end its sessions.")
-        {
-            email, stdin,
-        };
-        command.SetAction(async (parse, ct) =>
-        {
-            await using var app = VigieCli.BuildHost(parse);
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
-            if (await FindUserAsync(db, parse.GetValue(email), ct) is not { } user)
+        return OnOneUser("set-password", "Set a user's password (the rules of docs/identity.md), unlock the account and end its sessions.",
+            [stdin], async (parse, scope, db, user, ct) =>
             {
-                return Fail($"No user has the address {parse.GetValue(email)}.");
-            }
-            var generated = !parse.GetValue(stdin);
-            var password = generated ? GeneratePassword() : (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r', '\n') ?? "";
-            if (PasswordRules.Check(password, user.Email, user.FullName, Text()) is { } rule)
-            {
-                return Fail(rule);
-            }
-            user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
-            user.FailedSignIns = 0;
-            user.LockedUntil = null;
-            await db.SaveChangesAsync(ct);
-            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
-            await AuditAdminAsync(app, user.Email, "password-set", revoked);
-            Console.WriteLine($"Password of {user.Email} changed; {revoked} session(s) ended.");
-            if (generated)
-            {
-                Console.WriteLine($"Password (shown once): {password}");
-            }
-            return 0;
-        });
-        return command;
+                var generated = !parse.GetValue(stdin);
+                var password = generated ? GeneratePassword() : (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r', '\n') ?? "";
+                if (PasswordRules.Check(password, user.Email, user.FullName, Text()) is { } rule)
+                {
+                    return Fail(rule);
+                }
+                user.PasswordHash = new PasswordHasher<User>().HashPassword(user, password);
+                user.FailedSignIns = 0;
+                user.LockedUntil = null;
+                await db.SaveChangesAsync(ct);
+                var revoked = await scope.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
+                await AuditAdminAsync(scope, user.Email, "password-set", revoked);
+                Console.WriteLine($"Password of {user.Email} changed; {revoked} session(s) ended.");
+                if (generated)
+                {
+                    Console.WriteLine($"Password (shown once): {password}");
+                }
+                return 0;
+            });
     }
 
-    private static Command RevokeSessionsCommand()
+    private static Command RevokeSessionsCommand() =>
+        OnOneUser("revoke-sessions", "End every workspace session of a user: each loses access at its next request.", [],
+            async (_, scope, _, user, ct) =>
+            {
+                var revoked = await scope.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
+                await AuditAdminAsync(scope, user.Email, "revoke-sessions", revoked);
+                Console.WriteLine($"{revoked} session(s) of {user.Email} revoked.");
+                return 0;
+            });
+
+    private static Command ResetTwoFactorCommand() =>
+        OnOneUser("reset-2fa",
+            "Remove a user's second factor and recovery codes (lost device, no code left) and end their sessions: they enrol again at the next sign-in.",
+            [], async (_, scope, db, user, ct) =>
+            {
+                user.TotpSecret = null;
+                user.TotpEnabledAt = null;
+                user.TotpLastStep = null;
+                await db.Set<RecoveryCode>().Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
+                await db.SaveChangesAsync(ct);
+                var revoked = await scope.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
+                await AuditAdminAsync(scope, user.Email, "reset-2fa", revoked);
+                Console.WriteLine($"Second factor of {user.Email} removed; they enrol again at their next sign-in.");
+                return 0;
+            });
+
+    /// <summary>A <c>vigie user</c> command on one existing account, named by its e-mail address: a missing one fails with exit 2.</summary>
+    private static Command OnOneUser(string name, string description, Option[] options,
+        Func<ParseResult, IServiceProvider, VigieDb, User, CancellationToken, Task<int>> action)
     {
         var email = new Argument<string>("email") { Description = "The user's e-mail address." };
-        var command = new Command("revoke-sessions", "End every workspace session of a user: each loses access at its next request.") { email };
+        var command = new Command(name, description) { email };
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parse, ct) =>
         {
             await using var app = VigieCli.BuildHost(parse);
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
-            if (await FindUserAsync(db, parse.GetValue(email), ct) is not { } user)
-            {
-                return Fail($"No user has the address {parse.GetValue(email)}.");
-            }
-            var revoked = await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
-            await AuditAdminAsync(app, user.Email, "revoke-sessions", revoked);
-            Console.WriteLine($"{revoked} session(s) of {user.Email} revoked.");
-            return 0;
+            return await FindUserAsync(db, parse.GetValue(email), ct) is { } user
+                ? await action(parse, scope.ServiceProvider, db, user, ct)
+                : Fail($"No user has the address {parse.GetValue(email)}.");
         });
         return command;
     }
 
-    private static Command ResetTwoFactorCommand()
-    {
-        var email = new Argument<string>("email") { Description = "The user's e-mail address." };
-        var command = new Command("reset-2fa",
-            "Remove a user's second factor and recovery codes (lost device, no code left) and end their sessions: they enrol again at the next sign-in.")
-        {
-            email,
-        };
-        command.SetAction(async (parse, ct) =>
-        {
-            await using var app = VigieCli.BuildHost(parse);
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
-            if (await FindUserAsync(db, parse.GetValue(email), ct) is not { } user)
-            {
-                return Fail($"No user has the address {parse.GetValue(email)}.");
-            }
-            user.TotpSecret = null;
-            user.TotpEnabledAt = null;
-            user.TotpLastStep = null;
-            await db.Set<RecoveryCode>().Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await scope.ServiceProvider.GetRequiredService<AccountService>().RevokeAsync(user.Id, null, null, null, ct);
-            await AuditAdminAsync(app, user.Email, "reset-2fa");
-            Console.WriteLine($"Second factor of {user.Email} removed; they enrol again at their next sign-in.");
-            return 0;
-        });
-        return command;
-    }
-
-    private static Task AuditAdminAsync(IHost app, string email, string operation, int? sessionsRevoked = null) =>
-        app.Services.GetRequiredService<Audit.AuditLog>().RecordAsync(Audit.AuditActor.Cli(), new(Audit.AuditActions.Admin, "user", email,
+    private static Task AuditAdminAsync(IServiceProvider services, string email, string operation, int? sessionsRevoked = null) =>
+        services.GetRequiredService<Audit.AuditLog>().RecordAsync(Audit.AuditActor.Cli(), new(Audit.AuditActions.Admin, "user", email,
             Detail: new Dictionary<string, string?> { ["operation"] = operation, ["sessions-revoked"] = sessionsRevoked?.ToString() }));
 
     private static async Task<User?> FindUserAsync(VigieDb db, string? email, CancellationToken ct) =>
