@@ -108,6 +108,7 @@ public static class VigieHost
         builder.AddPublicFace();
         builder.AddContactForm();
         builder.Services.AddScoped<PersonalDataExport>();
+        Features.Retention.RetentionSetup.AddRetention(builder);
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddSlaMetrics();
         Features.Portal.PortalSetup.AddPortal(builder);

@@ -76,6 +76,48 @@ public sealed class Incident
     /// <summary>SLA clocks and milestones (<see cref="IncidentSla"/>).</summary>
     public IncidentSla Sla { get; private set; } = new();
 
+    /// <summary>Under legal hold: the retention purge never deletes nor pseudonymises anything of this incident (docs/privacy.md).</summary>
+    public bool LegalHold { get; private set; }
+
+    /// <summary>When the retention purge replaced the personal data of this closed incident by pseudonyms; null while it holds them.</summary>
+    public DateTimeOffset? PseudonymisedAt { get; private set; }
+
+    /// <summary>Sets or lifts the legal hold, with the reason on the timeline.</summary>
+    public Error? SetLegalHold(bool hold, string actor, string? reason, DateTimeOffset now)
+    {
+        var why = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (why is null)
+        {
+            return Error.Validation("reason", "A legal hold is set or lifted with a reason.");
+        }
+        if (why.Length > 4000)
+        {
+            return Error.Validation("reason", "The reason is longer than 4,000 characters.");
+        }
+        if (LegalHold == hold)
+        {
+            return Error.Conflict(hold ? "already-held" : "not-held", hold ? "The incident is already under legal hold." : "The incident is not under legal hold.");
+        }
+        if (hold && PseudonymisedAt is not null)
+        {
+            return Error.Conflict("pseudonymised", "The incident's personal data was already pseudonymised; a hold can no longer keep it.");
+        }
+        Touch(now);
+        LegalHold = hold;
+        _timeline.Add(new TimelineEvent(Id, TimelineKind.LegalHold, actor, UpdatedAt, new Dictionary<string, string?> { ["hold"] = hold ? "on" : "off" }, why));
+        return null;
+    }
+
+    /// <summary>Marks the incident pseudonymised (the retention purge, which rewrites the personal data itself); its dates stay as they were.</summary>
+    public void MarkPseudonymised(DateTimeOffset now)
+    {
+        if (LegalHold)
+        {
+            throw new InvalidOperationException("An incident under legal hold is never pseudonymised.");
+        }
+        PseudonymisedAt ??= Instant(now);
+    }
+
     public IReadOnlyList<TimelineEvent> Timeline => _timeline;
 
     public IReadOnlyList<IncidentTask> Tasks => _tasks;

@@ -37,6 +37,9 @@ public enum TimelineKind
     PageEscalated,
     PageAcknowledged,
     PageFailed,
+
+    // Retention (issue 7 §7): a legal hold set or lifted (data "hold": "on" / "off").
+    LegalHold,
 }
 
 /// <summary>

@@ -227,6 +227,18 @@ public sealed class Report
     /// <summary>The automatic answer queued for this report; set once, so reprocessing never answers twice.</summary>
     public Guid? AnswerId { get; private set; }
 
+    /// <summary>When the retention purge deleted the raw message from the blob store; what was read from it stays.</summary>
+    public DateTimeOffset? RawDeletedAt { get; private set; }
+
+    /// <summary>When the retention purge replaced the sender's personal data by pseudonyms.</summary>
+    public DateTimeOffset? PseudonymisedAt { get; private set; }
+
+    /// <summary>The raw message was deleted by the retention purge (the blob store holds it no more).</summary>
+    public void MarkRawDeleted(DateTimeOffset now) => RawDeletedAt ??= now.ToUniversalTime();
+
+    /// <summary>The retention purge rewrote the sender's personal data; marks the report so that it is not rewritten again.</summary>
+    public void MarkPseudonymised(DateTimeOffset now) => PseudonymisedAt ??= now.ToUniversalTime();
+
     private readonly List<ReportObservable> _observables = [];
 
     public IReadOnlyList<ReportObservable> Observables => _observables;

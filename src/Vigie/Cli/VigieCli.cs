@@ -36,6 +36,7 @@ public static class VigieCli
         root.Subcommands.Add(SecretCommands.Build());
         root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
         root.Subcommands.Add(Features.Audit.AuditCommands.Build());
+        root.Subcommands.Add(Features.Retention.RetentionCommands.Build());
         return root;
     }
 

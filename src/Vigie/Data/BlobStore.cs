@@ -69,6 +69,18 @@ public sealed partial class BlobStore(IOptions<VigieOptions> options)
 
     public bool Exists(string sha256) => File.Exists(PathOf(sha256));
 
+    /// <summary>Removes a blob (the retention purge, docs/privacy.md); the caller checks that nothing else names it. True if it was there.</summary>
+    public bool Delete(string sha256)
+    {
+        var path = PathOf(sha256);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        File.Delete(path);
+        return true;
+    }
+
     private string PathOf(string sha256)
     {
         if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))

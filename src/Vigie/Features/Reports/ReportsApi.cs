@@ -213,6 +213,11 @@ public static class ReportsApi
         {
             return Error.NotFound($"Report {id}").ToProblem();
         }
+        if (r.RawDeletedAt is not null || !blobs.Exists(r.Sha256))
+        {
+            // The retention purge deleted it (docs/privacy.md); what was read from it stays on the report.
+            return Error.NotFound($"The raw message of report {id} (deleted at the end of its retention period)").ToProblem();
+        }
         // Served as an attachment, never rendered (nor sniffed: WebSetup): the content is hostile until proven otherwise.
         return TypedResults.File(blobs.OpenRead(r.Sha256), "message/rfc822", $"report-{r.Id}.eml");
     }

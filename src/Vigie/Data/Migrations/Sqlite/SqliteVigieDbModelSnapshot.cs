@@ -151,6 +151,9 @@ namespace Vigie.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -168,6 +171,9 @@ namespace Vigie.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(4)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("PseudonymisedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("RsitClass")
                         .HasMaxLength(64)
@@ -508,6 +514,12 @@ namespace Vigie.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PseudonymisedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RawDeletedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ReceivedAt")
