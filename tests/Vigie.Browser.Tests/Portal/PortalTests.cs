@@ -79,6 +79,8 @@ public sealed class PortalTests(WorkspaceSqliteApp app) : IClassFixture<Workspac
         Assert.Equal(404, other!.Status);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Not found");
         await Expect(page.Locator("body")).Not.ToContainTextAsync($"Mimosa confidential {tag}");
+        // The way back is the portal, not the staff dashboard (a closed door for a contact).
+        await Expect(page.Locator(".empty-state a[href='/portal']")).ToBeVisibleAsync();
 
         // Reply on Lilas's incident.
         await page.GotoAsync($"/portal/incidents/{lilas}");
