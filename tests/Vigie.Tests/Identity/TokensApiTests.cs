@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Vigie.Data;
+using Vigie.Features.Audit;
 using Vigie.Tests.Infrastructure;
 
 namespace Vigie.Tests.Identity;
@@ -49,6 +53,16 @@ public abstract class TokensApiTests(VigieApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await With(token).GetAsync("/api/v1/incidents", Ct)).StatusCode);
         Assert.DoesNotContain((await app.Client("analyst").GetAsync("/api/v1/tokens", Ct).Expect(HttpStatusCode.OK)).AsArray(),
             t => t!["id"]!.GetValue<string>() == id);
+
+        // Both are in the audit log, by the lead, named by id and prefix, never by the secret.
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+        var audited = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Action == AuditActions.Admin && e.ObjectKind == "api-token" && e.ObjectId == id)
+            .OrderBy(e => e.Sequence).ToListAsync(Ct);
+        Assert.Equal(["token-create", "token-revoke"], audited.Select(e => e.Detail!.Contains("token-create", StringComparison.Ordinal) ? "token-create" : "token-revoke"));
+        Assert.All(audited, e => Assert.Equal(("lead@csirt.test", AuditActions.Admin), (e.Actor, e.Action)));
+        Assert.All(audited, e => Assert.DoesNotContain(token, e.Detail!, StringComparison.Ordinal));
+        Assert.Contains(created["info"]!["prefix"]!.GetValue<string>(), audited[0].Detail!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,10 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, IHt
 
     public Task<AuditEntry> RecordAsync(HttpContext http, AuditEvent what) => RecordAsync(AuditActor.Of(http), what);
 
+    /// <summary>Done by <paramref name="user"/>, from the current request's client address when there is one.</summary>
+    public Task<AuditEntry> RecordAsync(ClaimsPrincipal user, AuditEvent what) =>
+        RecordAsync(AuditActor.Of(user, requests.HttpContext?.Connection.RemoteIpAddress?.ToString()), what);
+
     public async Task<AuditEntry> RecordAsync(AuditActor actor, AuditEvent what)
     {
         if (requests.HttpContext?.RequestServices.GetService<VigieDb>()?.Database.CurrentTransaction is not null)

@@ -20,7 +20,7 @@ public sealed record CreateTokenRequest(string? Name, string? Scope, int? Expire
 /// maker may do now: its scope is at most the role's and the scope of the credential used to ask
 /// (a read-only token mints read-only tokens), and it always expires, within a year.
 /// </summary>
-public sealed class TokenService(VigieDb db, TimeProvider time)
+public sealed class TokenService(VigieDb db, TimeProvider time, Audit.AuditLog audit)
 {
     public const int DefaultDays = 90;
     public const int MaxDays = 365;
@@ -83,6 +83,7 @@ public sealed class TokenService(VigieDb db, TimeProvider time)
         };
         db.ApiTokens.Add(record);
         await db.SaveChangesAsync(ct);
+        await AuditAsync(user, record, "token-create");
         return new CreatedTokenDto(Dto(record, now), token);
     }
 
@@ -96,10 +97,24 @@ public sealed class TokenService(VigieDb db, TimeProvider time)
             return Error.NotFound($"Token {tokenId}");
         }
         var now = time.GetUtcNow();
-        token.RevokedAt ??= now;
-        await db.SaveChangesAsync(ct);
+        if (token.RevokedAt is null)
+        {
+            token.RevokedAt = now;
+            await db.SaveChangesAsync(ct);
+            await AuditAsync(user, token, "token-revoke");
+        }
         return Dto(token, now);
     }
+
+    /// <summary>Named by id and display prefix, never by its secret part.</summary>
+    private Task AuditAsync(ClaimsPrincipal user, ApiToken token, string operation) =>
+        audit.RecordAsync(user, new Audit.AuditEvent(Audit.AuditActions.Admin, "api-token", token.Id.ToString(), Detail: new Dictionary<string, string?>
+        {
+            ["operation"] = operation,
+            ["prefix"] = token.Prefix,
+            ["scope"] = token.Scope.ToString().ToLowerInvariant(),
+            ["expires"] = token.ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        }));
 
     private static Guid? UserId(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
