@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Vigie.Data;
+using Vigie.Features.Identity;
 using Vigie.Tests.Infrastructure;
 
 namespace Vigie.Tests.Web;
@@ -77,6 +80,41 @@ public abstract class HostileInputTests(VigieApp app)
         }
         using var list = await app.Client("analyst").GetAsync("/api/v1/incidents?class=" + Uri.EscapeDataString(payload), Ct);
         Assert.True((int)list.StatusCode < 500, list.StatusCode.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public async Task A_report_filed_in_the_portal_is_refused_or_kept_as_text_for_the_contact_and_the_team(string payload)
+    {
+        // A contact of a partner organisation, with a write token of their own.
+        var org = (await app.Client("lead").PostJson("/api/v1/constituents", new { name = $"Portal partner {Guid.NewGuid():N}", kind = "partner" })
+            .Expect(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        string token;
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            token = app.AddUser(db, $"contact-{Guid.NewGuid():N}@partner.example", UserRole.Constituent, TokenScope.Write, Guid.Parse(org));
+            await db.SaveChangesAsync(Ct);
+        }
+        var contact = app.Client(null);
+        contact.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await contact.PostJson("/api/v1/portal/reports", new { subject = "Portal " + payload, text = payload });
+        Assert.True((int)response.StatusCode < 500, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            return;
+        }
+        var id = (await response.Expect(HttpStatusCode.Accepted))["report"]!.GetValue<string>();
+        var mine = await contact.GetAsync($"/api/v1/portal/reports/{id}", Ct).Expect(HttpStatusCode.OK);
+        Assert.Contains(payload.Trim(), mine["subject"]!.GetValue<string>(), StringComparison.Ordinal);
+        var html = await PageAsync($"/reports/{id}");
+        if (Dangerous(payload))
+        {
+            Assert.DoesNotContain(payload, html, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
