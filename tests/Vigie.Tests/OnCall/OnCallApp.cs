@@ -108,12 +108,19 @@ public abstract class OnCallApp : IntakeApp
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Moves the clock at least a week forward, to the given local day and time in Europe/Paris (tests' shifts never meet).</summary>
+    /// <summary>
+    /// Moves the clock at least a week forward, to the given local day and time in Europe/Paris (tests' shifts
+    /// never meet). A weekday is always a working day: a public holiday (a Tuesday Christmas) is skipped, or
+    /// "during business hours" would depend on which date the tests that ran before left the clock at.
+    /// </summary>
     public DateTimeOffset MoveToNext(DayOfWeek day, int hour, int minute = 0)
     {
         var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        var calendar = Services.GetRequiredService<Vigie.Core.Sla.BusinessCalendar>();
+        bool Holiday(DateTime date) => date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)
+            && !calendar.IsOpen(NodaTime.Instant.FromDateTimeOffset(new DateTimeOffset(date.AddHours(11), paris.GetUtcOffset(date.AddHours(11)))));
         var local = TimeZoneInfo.ConvertTime(Time.GetUtcNow(), paris).Date.AddDays(7);
-        while (local.DayOfWeek != day)
+        while (local.DayOfWeek != day || Holiday(local))
         {
             local = local.AddDays(1);
         }
