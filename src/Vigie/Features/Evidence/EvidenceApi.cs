@@ -46,6 +46,16 @@ public static class EvidenceApi
         return app;
     }
 
+    /// <summary>A refused upload as a problem: 413 for a file over the limit, the error's own status otherwise.</summary>
+    internal static ProblemHttpResult UploadProblem(Error error)
+    {
+        var problem = error.ToProblem();
+        return error.Code == EvidenceService.TooLargeCode
+            ? TypedResults.Problem(problem.ProblemDetails.Detail, statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "The evidence file is too large.", extensions: problem.ProblemDetails.Extensions)
+            : problem;
+    }
+
     internal static async Task<Results<Ok<List<EvidenceDto>>, ProblemHttpResult>> List(string key, VigieDb db, EvidenceService evidence,
         ClaimsPrincipal user, CancellationToken ct)
     {
@@ -71,11 +81,7 @@ public static class EvidenceApi
         var added = await ReceiveAsync(http, incident, evidence, antiforgery, user, ct);
         if (!added.IsSuccess)
         {
-            var problem = added.Error!.ToProblem();
-            return added.Error!.Code == EvidenceService.TooLargeCode
-                ? TypedResults.Problem(problem.ProblemDetails.Detail, statusCode: StatusCodes.Status413PayloadTooLarge,
-                    title: "The evidence file is too large.", extensions: problem.ProblemDetails.Extensions)
-                : problem;
+            return UploadProblem(added.Error!);
         }
         var item = added.Value!;
         var custody = await evidence.ListAsync(incident.Id, ct);

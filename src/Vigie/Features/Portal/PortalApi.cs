@@ -100,11 +100,7 @@ public static class PortalApi
         var added = await EvidenceApi.ReceiveAsync(http, incident, evidence, antiforgery, user, ct);
         if (!added.IsSuccess)
         {
-            var problem = added.Error!.ToProblem();
-            return added.Error!.Code == EvidenceService.TooLargeCode
-                ? TypedResults.Problem(problem.ProblemDetails.Detail, statusCode: StatusCodes.Status413PayloadTooLarge,
-                    title: "The evidence file is too large.", extensions: problem.ProblemDetails.Extensions)
-                : problem;
+            return EvidenceApi.UploadProblem(added.Error!);
         }
         var item = added.Value!;
         return TypedResults.Created($"/api/v1/portal/incidents/{incident.Number}/evidence/{item.Id}/content",
