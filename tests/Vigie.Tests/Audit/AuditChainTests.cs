@@ -190,6 +190,22 @@ public abstract class AuditChainTests(VigieApp app)
     }
 
     [Fact]
+    public async Task A_burst_larger_than_one_batch_is_written_whole_and_every_caller_returns()
+    {
+        await FreshChainAsync(0);
+        var audit = app.Services.GetRequiredService<AuditLog>();
+        var entries = await Task.WhenAll(Enumerable.Range(1, 450).Select(i => Task.Run(() =>
+            audit.RecordAsync(new AuditActor(null, $"burst{i}@csirt.test", null), new AuditEvent(AuditActions.Read, "incident", $"2026-{i:0000}")), Ct)))
+            .WaitAsync(TimeSpan.FromMinutes(2), Ct);
+
+        Assert.Equal(Enumerable.Range(1, 450).Select(i => (long)i), entries.Select(e => e.Sequence).Order());
+        Assert.Equal(450, entries.Select(e => e.ObjectId).Distinct().Count());
+        var result = await VerifyAsync();
+        Assert.True(result.Whole, result.Break?.ToString());
+        Assert.Equal(450, result.Count);
+    }
+
+    [Fact]
     public async Task An_append_inside_the_requests_open_transaction_fails_at_once_instead_of_waiting_for_its_lock()
     {
         await FreshChainAsync(0);

@@ -81,7 +81,9 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, IHt
         await _writer.WaitAsync();
         try
         {
-            if (!mine.Done.Task.IsCompleted)
+            // Until this caller's own entry is written: a batch is capped, so with a long queue (and waiters
+            // woken in any order) the first batch taken may not reach it, and nobody else may be left to.
+            while (!mine.Done.Task.IsCompleted)
             {
                 var batch = new List<Pending>();
                 while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
