@@ -218,14 +218,15 @@ public sealed class PgpKeyringTests : IDisposable
     [Fact]
     public async Task Expired_key_is_described_and_never_used_for_encryption()
     {
-        // gpg can make a key that expired long ago by faking its clock.
+        // gpg can make a key that expired long ago by faking its clock; the trailing "!" freezes that clock
+        // (without it the faked time ticks on, and a slow machine made the key one second younger).
         using var gpg = new GpgHome();
-        var (code, _, error) = await gpg.RunAsync(["--faked-system-time", "20200101T000000", "--quick-gen-key", "Old Partner <old@partner.test>", "ed25519", "sign,cert", "1y"], Ct);
+        var (code, _, error) = await gpg.RunAsync(["--faked-system-time", "20200101T000000!", "--quick-gen-key", "Old Partner <old@partner.test>", "ed25519", "sign,cert", "1y"], Ct);
         Assert.True(code == 0, error);
         var (listCode, listing, _) = await gpg.RunAsync(["--with-colons", "--list-keys", "old@partner.test"], Ct);
         Assert.Equal(0, listCode);
         var fingerprint = listing.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
-        (code, _, error) = await gpg.RunAsync(["--faked-system-time", "20200101T000100", "--quick-add-key", fingerprint, "cv25519", "encr", "1y"], Ct);
+        (code, _, error) = await gpg.RunAsync(["--faked-system-time", "20200101T000100!", "--quick-add-key", fingerprint, "cv25519", "encr", "1y"], Ct);
         Assert.True(code == 0, error);
         var (exportCode, armored, _) = await gpg.RunAsync(["--armor", "--export", "old@partner.test"], Ct);
         Assert.Equal(0, exportCode);
