@@ -109,6 +109,7 @@ public static class VigieHost
         builder.AddContactForm();
         builder.Services.AddScoped<PersonalDataExport>();
         Features.Retention.RetentionSetup.AddRetention(builder);
+        Features.Watch.WatchSetup.AddVulnerabilityWatch(builder);
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddSlaMetrics();
         Features.Portal.PortalSetup.AddPortal(builder);
@@ -160,6 +161,7 @@ public static class VigieHost
         app.MapTokens();
         Features.Portal.PortalApi.MapPortal(app);
         Features.Audit.AuditApi.MapAudit(app);
+        Features.Watch.WatchSetup.MapVulnerabilityWatch(app);
         OidcSignIn.MapOidcSignIn(app);
         app.MapVigieWeb();
         return app;

@@ -37,6 +37,9 @@ public static class VigieCli
         root.Subcommands.Add(Features.PublicSite.SecurityTxtCommands.Build());
         root.Subcommands.Add(Features.Audit.AuditCommands.Build());
         root.Subcommands.Add(Features.Retention.RetentionCommands.Build());
+        root.Subcommands.Add(Features.Watch.WatchCommands.Vulns());
+        root.Subcommands.Add(Features.Watch.WatchCommands.Inventory());
+        root.Subcommands.Add(Features.Watch.WatchCommands.Watch());
         return root;
     }
 
