@@ -143,6 +143,10 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["GET /api/v1/lookup"] = Access.Staff,
         ["PAGE /constituents"] = Access.Staff,
         ["PAGE /constituents/{Id:guid}"] = Access.Staff,
+        ["PAGE /constituents/{Id:guid}/inventory"] = Access.Staff,
+        ["PAGE /vulnerabilities"] = Access.Staff,
+        ["PAGE /vulnerabilities/{Id}"] = Access.Staff,
+        ["PAGE /watch"] = Access.Staff,
 
         // Incidents and what hangs on them.
         ["GET /api/v1/incidents/"] = Access.Staff,
@@ -173,6 +177,7 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["GET /incidents/{number}/report"] = Access.Staff,
         ["GET /incidents/{number}/report.pdf"] = Access.Staff,
         ["POST /incidents/{number}/evidence"] = Access.Write,
+        ["POST /constituents/{id:guid}/inventory/import"] = Access.Write,
         ["PAGE /"] = Access.Staff,
         ["PAGE /incidents"] = Access.Staff,
         ["PAGE /incidents/{Number}"] = Access.Staff,

@@ -32,6 +32,8 @@ public static class InventoryApi
         group.MapPost("/import", Import).RequireAuthorization(Policies.Write).DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(MaxUpload + 64 * 1024))
             .WithSummary("Import items (multipart 'file': .csv, .json or a CycloneDX SBOM; ?dryRun=true checks only). Valid rows are kept; each invalid one is reported.");
+        app.MapPost("/constituents/{id:guid}/inventory/import", ImportForm).RequireAuthorization(Policies.Write).DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxUpload + 64 * 1024)).ExcludeFromDescription();
         return app;
     }
 
@@ -96,6 +98,38 @@ public static class InventoryApi
         }
         signal.RematchAll();
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The inventory page's import form: the same import, then back to the page with the outcome (first refused rows included).</summary>
+    private static async Task<IResult> ImportForm(Guid id, HttpContext http, InventoryService inventory, WatchSignal signal, IAntiforgery antiforgery,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        var page = $"/constituents/{id}/inventory";
+        string Back(string query) => $"{page}?{query}";
+        if (!await antiforgery.IsRequestValidAsync(http) || !http.Request.HasFormContentType)
+        {
+            return Results.Redirect(Back("error=" + Uri.EscapeDataString("expired form")), permanent: false, preserveMethod: false);
+        }
+        var form = await http.Request.ReadFormAsync(ct);
+        if (form.Files.GetFile("file") is not { Length: > 0 } file)
+        {
+            return Results.Redirect(Back("error=" + Uri.EscapeDataString("no file")));
+        }
+        var dryRun = form["dryRun"] == "true";
+        await using var content = file.OpenReadStream();
+        var result = await inventory.ImportAsync(id, file.FileName, content, null, user.Actor(), dryRun, ct);
+        if (!result.IsSuccess)
+        {
+            return result.Error!.Kind == ErrorKind.NotFound ? Results.NotFound() : Results.Redirect(Back("error=" + Uri.EscapeDataString(result.Error.Message)));
+        }
+        if (!dryRun)
+        {
+            signal.RematchAll();
+        }
+        var r = result.Value!;
+        var rows = string.Concat(r.Errors.Take(5).Select(e => "&row=" + Uri.EscapeDataString($"{e.Where}: {e.Reason}")));
+        http.Response.Headers.Location = Back($"added={r.Added}&updated={r.Updated}&refused={r.Errors.Count}{rows}");
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
     private static async Task<Results<Ok<InventoryImportResult>, ProblemHttpResult>> Import(Guid id, bool? dryRun, HttpContext http, InventoryService inventory,

@@ -34,9 +34,14 @@ public static class WatchApi
     }
 
     /// <summary>The watch list query shared by the API and the page.</summary>
-    internal static async Task<List<WatchEntryDto>> QueryAsync(VigieDb db, Guid? constituent, MatchDecision? decision, bool kevOnly, bool all, int limit, CancellationToken ct)
+    internal static async Task<List<WatchEntryDto>> QueryAsync(VigieDb db, Guid? constituent, MatchDecision? decision, bool kevOnly, bool all, int limit, CancellationToken ct,
+        string? cveId = null)
     {
         var query = db.Set<VulnerabilityMatch>().AsNoTracking().Where(m => all || m.Active);
+        if (cveId is not null)
+        {
+            query = query.Where(m => m.CveId == cveId);
+        }
         if (constituent is { } c)
         {
             query = query.Where(m => m.ConstituentId == c);
