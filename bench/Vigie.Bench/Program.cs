@@ -18,6 +18,8 @@ public static class BenchProgram
         "workspace" => await WorkspaceBench.RunAsync(args[1..]),
         "sla-calendar" => SlaCalendarBench.Run(args[1..]),
         "audit" => await AuditBench.RunAsync(args[1..]),
+        "match" => VulnBench.Match(args[1..]),
+        "vulns-import" => await VulnBench.ImportAsync(args[1..]),
         _ => await Task.FromResult(RunBenchmarkDotNet(args)),
     };
 
