@@ -26,6 +26,9 @@ command -v gpg >/dev/null || packages+=(gnupg)
 [[ -x /usr/bin/chromium ]] || packages+=(chromium)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || packages+=(fonts-dejavu-core)
 command -v pdftotext >/dev/null || packages+=(poppler-utils)   # the closure report PDF tests read its text
+# Every CSAF document Vigie writes is checked by the OASIS-listed validator (secvisogram, an npm package).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if ((${#packages[@]})); then
   log "installing ${packages[*]}"
   apt-get update -qq
@@ -127,6 +130,9 @@ export VIGIE_TEST_DOVECOT_CONF="$DOVECOT_DIR/dovecot.conf"
 export VIGIE_REQUIRE_IMAP=1
 
 # --- 3. build and test ------------------------------------------------------------------------------
+log "installing the CSAF validator (npm ci in tests/csaf-validator)"
+npm ci --prefix tests/csaf-validator --no-audit --no-fund --loglevel=error >/dev/null
+export VIGIE_CSAF_VALIDATOR="$root/tests/csaf-validator/validate.mjs"
 log "building"
 dotnet tool restore >/dev/null
 dotnet build Vigie.slnx -c Debug --nologo -v q -clp:ErrorsOnly

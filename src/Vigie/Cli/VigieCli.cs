@@ -40,6 +40,7 @@ public static class VigieCli
         root.Subcommands.Add(Features.Watch.WatchCommands.Vulns());
         root.Subcommands.Add(Features.Watch.WatchCommands.Inventory());
         root.Subcommands.Add(Features.Watch.WatchCommands.Watch());
+        root.Subcommands.Add(Features.Advisories.AdvisoryCommands.Build());
         return root;
     }
 

@@ -164,3 +164,29 @@ public sealed class FeedParserTests
         Assert.Equal((SsvcExploitation.Poc, false, SsvcTechnicalImpact.Partial), (epss.Exploitation, epss.Automatable, epss.TechnicalImpact));
     }
 }
+
+public sealed class Cvss3Tests
+{
+    [Theory]
+    [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8)]
+    [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0)]
+    [InlineData("CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H", 8.1)]
+    [InlineData("CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 7.8)]
+    [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1)]
+    [InlineData("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 7.5)]
+    [InlineData("CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:N", 0.0)]
+    [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:H/RL:W/RC:C", 9.8)] // Fortinet publishes 9.6 (temporal) for this vector
+    public void Base_scores_follow_the_specification(string vector, double expected)
+    {
+        Assert.True(Cvss3.TryBase(vector, out var baseVector, out var score));
+        Assert.Equal(expected, score);
+        Assert.DoesNotContain("/E:", baseVector, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AV:N/AC:L/Au:N/C:P/I:P/A:P")]
+    [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H")]
+    [InlineData("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")]
+    [InlineData("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")]
+    public void Refuses_what_is_not_a_v3_base_vector(string vector) => Assert.False(Cvss3.TryBase(vector, out _, out _));
+}

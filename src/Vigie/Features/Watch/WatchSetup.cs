@@ -61,6 +61,7 @@ public static class WatchSetup
         builder.Services.AddScoped<VulnerabilityImport>();
         builder.Services.AddScoped<InventoryService>();
         builder.Services.AddScoped<WatchService>();
+        builder.Services.AddScoped<Advisories.AdvisoryService>();
         builder.Services.AddSingleton<WatchSignal>();
         builder.Services.AddHostedService<WatchWorker>();
         return builder;
@@ -71,6 +72,7 @@ public static class WatchSetup
         app.MapVulnerabilities();
         app.MapInventory();
         app.MapWatch();
+        Advisories.CsafProvider.MapCsafProvider(app);
         return app;
     }
 }
