@@ -62,6 +62,7 @@ public static class WatchSetup
         builder.Services.AddScoped<InventoryService>();
         builder.Services.AddScoped<WatchService>();
         builder.Services.AddScoped<Advisories.AdvisoryService>();
+        builder.Services.AddScoped<Advisories.AdvisoryDistribution>();
         builder.Services.AddSingleton<WatchSignal>();
         builder.Services.AddHostedService<WatchWorker>();
         return builder;
@@ -73,6 +74,7 @@ public static class WatchSetup
         app.MapInventory();
         app.MapWatch();
         Advisories.CsafProvider.MapCsafProvider(app);
+        Advisories.AdvisoriesApi.MapAdvisories(app);
         return app;
     }
 }

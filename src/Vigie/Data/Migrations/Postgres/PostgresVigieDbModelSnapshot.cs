@@ -785,6 +785,52 @@ namespace Vigie.Data.Migrations.Postgres
                     b.ToTable("Advisories", (string)null);
                 });
 
+            modelBuilder.Entity("Vigie.Features.Advisories.AdvisoryDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AdvisoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ConstituentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<bool>("Encrypted")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid?>("OutboundMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Sent")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConstituentId");
+
+                    b.HasIndex("AdvisoryId", "Revision", "Email")
+                        .IsUnique();
+
+                    b.ToTable("AdvisoryDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Vigie.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")

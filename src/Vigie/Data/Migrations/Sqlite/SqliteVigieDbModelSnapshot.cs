@@ -779,6 +779,52 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.ToTable("Advisories", (string)null);
                 });
 
+            modelBuilder.Entity("Vigie.Features.Advisories.AdvisoryDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AdvisoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConstituentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Encrypted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OutboundMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConstituentId");
+
+                    b.HasIndex("AdvisoryId", "Revision", "Email")
+                        .IsUnique();
+
+                    b.ToTable("AdvisoryDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Vigie.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")

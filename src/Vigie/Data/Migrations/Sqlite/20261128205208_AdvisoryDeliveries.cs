@@ -1,0 +1,53 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Vigie.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AdvisoryDeliveries : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AdvisoryDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AdvisoryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConstituentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    Sent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Encrypted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    OutboundMessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AdvisoryDeliveries", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AdvisoryDeliveries_AdvisoryId_Revision_Email",
+                table: "AdvisoryDeliveries",
+                columns: new[] { "AdvisoryId", "Revision", "Email" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AdvisoryDeliveries_ConstituentId",
+                table: "AdvisoryDeliveries",
+                column: "ConstituentId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AdvisoryDeliveries");
+        }
+    }
+}
