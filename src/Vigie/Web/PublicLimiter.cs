@@ -17,13 +17,16 @@ public static class PublicLimiter
 {
     /// <summary>Path prefixes of the public endpoints (the contact form's posts have their own, stricter limit on top).</summary>
     public static readonly string[] Paths =
-        ["/rfc2350", "/.well-known", "/security.txt", "/team-key.asc", "/contact", "/oncall/ack"];
+        ["/rfc2350", "/.well-known", "/security.txt", "/team-key.asc", "/contact", "/oncall/ack", "/advisories.atom"];
 
     public static bool IsSignIn(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/signin");
 
     public static bool IsPublic(HttpContext context) =>
-        Paths.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+        Paths.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
+        // The public bulletins, not the workspace's bulletin pages under /advisories/manage.
+        || (context.Request.Path.StartsWithSegments("/advisories", StringComparison.OrdinalIgnoreCase)
+            && !context.Request.Path.StartsWithSegments("/advisories/manage", StringComparison.OrdinalIgnoreCase));
 
     public static PartitionedRateLimiter<HttpContext> Create() => PartitionedRateLimiter.CreateChained(
         PartitionedRateLimiter.Create<HttpContext, string>(context =>

@@ -97,4 +97,46 @@ public sealed class WatchPageTests(WorkspaceSqliteApp app) : IClassFixture<Works
         await Expect(page.Locator("#fact-cve5-cna-apache")).ToContainTextAsync("2.0-beta9");
         Assert.Empty(WorkspaceApp.ErrorsOf(page));
     }
+
+    [Fact]
+    public async Task An_analyst_writes_publishes_and_sends_a_bilingual_bulletin_that_the_public_page_and_feed_show()
+    {
+        await ImportFixturesAsync();
+        var page = await app.SignInAsync("analyst");
+        await page.GotoAsync("/advisories/manage");
+        await page.FillAsync("#advisory-cve", "CVE-2023-25690");
+        await page.ClickAsync("#advisory-draft");
+        await Expect(page.Locator("#advisory-id")).ToContainTextAsync("VIGIE-");
+        await Expect(page.Locator("#advisory-translate")).ToBeVisibleAsync();
+        var trackingId = (await page.Locator("#advisory-id").InnerTextAsync()).Split(' ')[0];
+
+        await page.FillAsync("#fr-title", "Apache HTTP Server : dissimulation de requêtes HTTP");
+        await page.FillAsync("#fr-summary", "Certaines configurations de mod_proxy permettent une attaque par dissimulation de requêtes.");
+        await page.FillAsync("#fr-recommendations", "Mettre à jour Apache HTTP Server en 2.4.56 ou plus.");
+        await page.FillAsync("#en-recommendations", "Upgrade Apache HTTP Server to 2.4.56 or later.");
+        await page.SelectOptionAsync("#advisory-severity", "critical");
+        await page.Locator("#advisory-constituents input[type=checkbox]").First.CheckAsync();
+        await page.ClickAsync("#advisory-save");
+        await Expect(page.Locator("#advisory-notice")).ToContainTextAsync("Enregistré");
+        await Expect(page.Locator("#advisory-translate")).ToHaveCountAsync(0);
+
+        await page.FillAsync("#advisory-revision-summary", "Première publication");
+        await page.ClickAsync("#advisory-publish");
+        await Expect(page.Locator("#advisory-notice")).ToContainTextAsync("Publié en révision 1");
+        await page.ClickAsync("#advisory-distribute");
+        await Expect(page.Locator("#advisory-notice")).ToContainTextAsync("envoyés");
+        await Expect(page.Locator("#advisory-deliveries")).ToContainTextAsync("signé");
+        await WorkspaceApp.ScreenshotAsync(page, "advisory-editor");
+        Assert.Empty(WorkspaceApp.ErrorsOf(page));
+
+        // The public page (no sign-in) and the Atom feed show it; its CSAF document is served.
+        var visitor = await app.Browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), Locale = "fr" });
+        await visitor.GotoAsync($"/advisories/{trackingId}");
+        await Expect(visitor.Locator("#public-advisory-title")).ToBeVisibleAsync();
+        await Expect(visitor.Locator("body")).ToContainTextAsync("2.4.56");
+        using var anonymous = new HttpClient { BaseAddress = app.BaseAddress };
+        var atom = await anonymous.GetStringAsync("/advisories.atom", Ct);
+        Assert.Contains(trackingId, atom);
+        await visitor.CloseAsync();
+    }
 }

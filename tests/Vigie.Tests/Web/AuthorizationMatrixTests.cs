@@ -159,6 +159,11 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["PAGE /vulnerabilities"] = Access.Staff,
         ["PAGE /vulnerabilities/{Id}"] = Access.Staff,
         ["PAGE /watch"] = Access.Staff,
+        ["PAGE /advisories/manage"] = Access.Staff,
+        ["PAGE /advisories/manage/{Id:guid}"] = Access.Staff,
+        ["PAGE /advisories"] = Access.Public,
+        ["PAGE /advisories/{TrackingId}"] = Access.Public,
+        ["GET /advisories.atom"] = Access.Public,
 
         // Incidents and what hangs on them.
         ["GET /api/v1/incidents/"] = Access.Staff,

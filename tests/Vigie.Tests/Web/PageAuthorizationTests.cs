@@ -16,7 +16,8 @@ public sealed class PageAuthorizationTests(SqliteApp app) : IClassFixture<Sqlite
     // /oncall/ack/{Token}: the on-call acknowledgement link works without sign-in at 03:00 on a phone;
     // the random single-use token is the credential (docs/oncall.md).
     private static readonly string[] PublicPages = ["/signin", "/signin/code", "/signin/enrol", "/not-found", "/forbidden", "/status/{Code:int}", "/oncall/ack/{Token}", "/contact",
-        "/rfc2350/{Lang:nonfile}", "/rfc2350/{Lang}/v/{Version}", "/rfc2350/{Lang}/history", "/rfc2350/{Lang}/diff/{From}/{To}"];
+        "/rfc2350/{Lang:nonfile}", "/rfc2350/{Lang}/v/{Version}", "/rfc2350/{Lang}/history", "/rfc2350/{Lang}/diff/{From}/{To}",
+        "/advisories", "/advisories/{TrackingId}"];
 
     private List<RouteEndpoint> Pages() => app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
         .Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null).ToList();

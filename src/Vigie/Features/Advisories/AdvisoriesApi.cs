@@ -6,7 +6,6 @@ using Vigie.Core;
 using Vigie.Core.Advisories;
 using Vigie.Data;
 using Vigie.Features.Identity;
-using Vigie.Features.Watch;
 using Vigie.Web;
 
 namespace Vigie.Features.Advisories;
@@ -82,11 +81,6 @@ public static class AdvisoriesApi
             return created.Error!.ToProblem();
         }
         var advisory = created.Value!;
-        var exposed = await db.Set<VulnerabilityMatch>().AsNoTracking()
-            .Where(m => m.CveId == advisory.Document.Cves[0].Id && m.Active && m.Decision != MatchDecision.Dismissed)
-            .Select(m => m.ConstituentId).Distinct().ToListAsync(ct);
-        advisory.Constituents = JsonSerializer.Serialize(exposed);
-        await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/advisories/{advisory.Id}", await ToDtoAsync(advisory, db, ct));
     }
 

@@ -19,7 +19,7 @@ public sealed class AdvisoryService(VigieDb db, VulnerabilityStore store, TimePr
 {
     public const string Prefix = "VIGIE";
 
-    /// <summary>Creates a draft from what the store knows about a CVE (see <see cref="AdvisoryDraft"/>).</summary>
+    /// <summary>Creates a draft from what the store knows about a CVE (see <see cref="AdvisoryDraft"/>), addressed to the constituents exposed to it.</summary>
     public async Task<Result<Advisory>> DraftFromCveAsync(string cveId, string actor, CancellationToken ct)
     {
         if (await store.GetAsync(cveId, ct) is not { } detail)
@@ -34,7 +34,11 @@ public sealed class AdvisoryService(VigieDb db, VulnerabilityStore store, TimePr
             .Select(a => a.TrackingId).FirstOrDefaultAsync(ct);
         var sequence = last is null ? 1 : int.Parse(last[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture) + 1;
         var document = AdvisoryDraft.From(AdvisoryDraft.TrackingId(Prefix, year, sequence), detail.Facts, now);
-        var advisory = new Advisory { Id = Guid.CreateVersion7(now), CreatedAt = now, CreatedBy = actor };
+        // The constituents exposed to it on the watch list (not dismissed) are pre-selected as its recipients.
+        var exposed = await db.Set<Watch.VulnerabilityMatch>().AsNoTracking()
+            .Where(m => m.CveId == detail.Summary.Id && m.Active && m.Decision != Watch.MatchDecision.Dismissed)
+            .Select(m => m.ConstituentId).Distinct().ToListAsync(ct);
+        var advisory = new Advisory { Id = Guid.CreateVersion7(now), CreatedAt = now, CreatedBy = actor, Constituents = JsonSerializer.Serialize(exposed) };
         advisory.Set(document, now);
         db.Add(advisory);
         await db.SaveChangesAsync(ct);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigie.Core.Advisories;
@@ -30,6 +31,7 @@ public static class CsafProvider
         app.MapGet($"{Root}/white/index.txt", Index).AllowAnonymous().ExcludeFromDescription();
         app.MapGet($"{Root}/white/changes.csv", Changes).AllowAnonymous().ExcludeFromDescription();
         app.MapGet(Root + "/white/{year:int}/{file}", Document).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/advisories.atom", Atom).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
@@ -164,6 +166,28 @@ public static class CsafProvider
             default:
                 return signer.DetachedSign(bytes) is { } signature ? Results.Text(signature, "application/pgp-signature", new UTF8Encoding(false)) : Results.NotFound();
         }
+    }
+
+    /// <summary>An Atom feed (RFC 4287) of the published TLP:CLEAR bulletins, English titles and summaries, linking to the public pages.</summary>
+    private static async Task<IResult> Atom(HttpContext http, VigieDb db, IOptions<PublicSiteOptions> site, IOptions<Vigie.Features.TeamProfile.TeamProfileOptions> team,
+        CancellationToken ct)
+    {
+        var root = Base(http, site);
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        var published = await PublishedAsync(db, ct);
+        var feed = new XElement(atom + "feed",
+            new XElement(atom + "id", $"{root}/advisories.atom"),
+            new XElement(atom + "title", $"{team.Value.Name} — advisories"),
+            new XElement(atom + "updated", Date(published.Count == 0 ? DateTimeOffset.UnixEpoch : published.Max(p => p.Advisory.PublishedAt!.Value))),
+            new XElement(atom + "author", new XElement(atom + "name", team.Value.Name)),
+            new XElement(atom + "link", new XAttribute("rel", "self"), new XAttribute("href", $"{root}/advisories.atom")),
+            published.OrderByDescending(p => p.Advisory.PublishedAt).Select(p => new XElement(atom + "entry",
+                new XElement(atom + "id", $"{root}/advisories/{p.Advisory.TrackingId}"),
+                new XElement(atom + "title", $"{p.Advisory.TrackingId}: {p.Document.En.Title}"),
+                new XElement(atom + "updated", Date(p.Advisory.PublishedAt!.Value)),
+                new XElement(atom + "link", new XAttribute("href", $"{root}/advisories/{p.Advisory.TrackingId}")),
+                new XElement(atom + "summary", p.Document.En.Summary.Length > 1000 ? p.Document.En.Summary[..1000] : p.Document.En.Summary))));
+        return Results.Text(new XDocument(new XDeclaration("1.0", "utf-8", null), feed).Declaration + "\n" + feed, "application/atom+xml; charset=utf-8", new UTF8Encoding(false));
     }
 
     private static IResult Json(JsonObject o) =>
