@@ -94,19 +94,7 @@ public abstract class AdvisoryDistributionTests(IntakeApp app) : IDisposable
 
         // The SOC has no key: signed only, and gpg checks the signature.
         var signed = Assert.IsType<MultipartSigned>(Received("soc@lilas.example", trackingId).Body);
-        var contentPath = _gpg.NewPath("txt");
-        var signaturePath = _gpg.NewPath("asc");
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        await using (var content = File.Create(contentPath))
-        {
-            signed[0].WriteTo(options, content, Ct);
-        }
-        await using (var signature = File.Create(signaturePath))
-        {
-            ((MimePart)signed[1]).Content!.DecodeTo(signature, Ct);
-        }
-        var (code, verify, error) = await _gpg.RunAsync(["--status-fd", "1", "--verify", signaturePath, contentPath], Ct);
+        var (code, verify, error) = await _gpg.VerifyPgpMimeAsync(signed, Ct);
         Assert.True(code == 0, error);
         Assert.Contains($"VALIDSIG {TestKeys.TeamFingerprint}", verify);
 

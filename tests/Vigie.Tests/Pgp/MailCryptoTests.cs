@@ -391,19 +391,7 @@ public sealed class MailCryptoTests(GpgHome gpg, TeamKeyring team) : IClassFixtu
         var protectedAnswer = team.Crypto.Protect(answer, new MailboxAddress("CSIRT", "cert@csirt.test"), new MailboxAddress("Stranger", "nobody@elsewhere.test"));
 
         var signed = Assert.IsType<MultipartSigned>(protectedAnswer.Body);
-        var contentPath = gpg.NewPath("txt");
-        var signaturePath = gpg.NewPath("asc");
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        await using (var content = File.Create(contentPath))
-        {
-            signed[0].WriteTo(options, content, Ct);
-        }
-        await using (var signature = File.Create(signaturePath))
-        {
-            ((MimePart)signed[1]).Content!.DecodeTo(signature, Ct);
-        }
-        var (code, status, error) = await gpg.RunAsync(["--status-fd", "1", "--verify", signaturePath, contentPath], Ct);
+        var (code, status, error) = await gpg.VerifyPgpMimeAsync(signed, Ct);
         Assert.True(code == 0, error);
         Assert.Contains("[GNUPG:] GOODSIG", status);
         Assert.Contains(TestKeys.TeamFingerprint, status);

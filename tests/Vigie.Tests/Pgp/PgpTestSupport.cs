@@ -137,6 +137,24 @@ public sealed class GpgHome : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
+    /// <summary>Checks a PGP/MIME signature (RFC 3156 §5: part 1 in canonical CRLF form against part 2) with gpg; returns its exit code, status and errors.</summary>
+    public async Task<(int Code, string Status, string Error)> VerifyPgpMimeAsync(MimeKit.Cryptography.MultipartSigned signed, CancellationToken ct)
+    {
+        var contentPath = NewPath("txt");
+        var signaturePath = NewPath("asc");
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        await using (var content = File.Create(contentPath))
+        {
+            signed[0].WriteTo(options, content, ct);
+        }
+        await using (var signature = File.Create(signaturePath))
+        {
+            ((MimePart)signed[1]).Content!.DecodeTo(signature, ct);
+        }
+        return await RunAsync(["--status-fd", "1", "--verify", signaturePath, contentPath], ct);
+    }
+
     /// <summary>
     /// Decrypts a PGP/MIME message as its recipient's mail client would (RFC 3156 §4: part 2 is the
     /// OpenPGP message); returns gpg's status lines and the MIME entity inside.

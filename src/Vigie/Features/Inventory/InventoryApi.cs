@@ -135,19 +135,12 @@ public static class InventoryApi
     private static async Task<Results<Ok<InventoryImportResult>, ProblemHttpResult>> Import(Guid id, bool? dryRun, HttpContext http, InventoryService inventory,
         WatchSignal signal, IAntiforgery antiforgery, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (http.Request.Headers.Authorization.Count == 0 && !await antiforgery.IsRequestValidAsync(http))
+        var upload = await Uploads.ReadFileAsync(http, antiforgery, "the inventory", ct);
+        if (!upload.IsSuccess)
         {
-            return new Error(ErrorKind.Validation, "antiforgery", "The form has expired; reload the page and send the file again.").ToProblem();
+            return upload.Error!.ToProblem();
         }
-        if (!http.Request.HasFormContentType)
-        {
-            return Error.Validation("file", "Send the inventory as multipart/form-data with a 'file' part.").ToProblem();
-        }
-        var form = await http.Request.ReadFormAsync(ct);
-        if (form.Files.GetFile("file") is not { Length: > 0 } file)
-        {
-            return Error.Validation("file", "The 'file' part is missing or empty.").ToProblem();
-        }
+        var (file, form) = upload.Value;
         await using var content = file.OpenReadStream();
         var result = await inventory.ImportAsync(id, file.FileName, content, form["format"].FirstOrDefault(), user.Actor(), dryRun == true, ct);
         if (!result.IsSuccess)

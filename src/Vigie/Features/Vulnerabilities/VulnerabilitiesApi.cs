@@ -79,19 +79,12 @@ public static class VulnerabilitiesApi
     private static async Task<Results<Ok<ImportResultDto>, ProblemHttpResult>> Import(HttpContext http, VulnerabilityImport import, WatchService watch,
         IAntiforgery antiforgery, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (http.Request.Headers.Authorization.Count == 0 && !await antiforgery.IsRequestValidAsync(http))
+        var upload = await Uploads.ReadFileAsync(http, antiforgery, "the feed", ct);
+        if (!upload.IsSuccess)
         {
-            return new Error(ErrorKind.Validation, "antiforgery", "The form has expired; reload the page and send the file again.").ToProblem();
+            return upload.Error!.ToProblem();
         }
-        if (!http.Request.HasFormContentType)
-        {
-            return Error.Validation("file", "Send the feed as multipart/form-data with a 'file' part.").ToProblem();
-        }
-        var form = await http.Request.ReadFormAsync(ct);
-        if (form.Files.GetFile("file") is not { Length: > 0 } file)
-        {
-            return Error.Validation("file", "The 'file' part is missing or empty.").ToProblem();
-        }
+        var (file, form) = upload.Value;
         // The upload goes through the same path as `vigie vulns import` (zip guards included), from a private temporary copy.
         var dir = Directory.CreateTempSubdirectory("vigie-feed-");
         try
