@@ -93,8 +93,12 @@ public abstract class AdvisoryTests(Rfc2350App app) : IDisposable
                 foreach (var lang in new[] { "en", "fr" })
                 {
                     var path = _gpg.NewPath($"{lang}.json");
-                    await File.WriteAllTextAsync(path, service.Csaf(advisory, lang), Ct);
+                    var csaf = service.Csaf(advisory, lang);
+                    await File.WriteAllTextAsync(path, csaf, Ct);
                     files.Add(path);
+                    // Vigie's own validator agrees (schema + its mandatory tests).
+                    using var parsed = JsonDocument.Parse(csaf);
+                    Assert.Empty(Vigie.Core.Csaf.CsafValidator.Validate(parsed.RootElement));
                 }
             }
         }

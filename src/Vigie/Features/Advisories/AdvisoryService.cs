@@ -87,7 +87,17 @@ public sealed class AdvisoryService(VigieDb db, VulnerabilityStore store, TimePr
         var now = time.GetUtcNow();
         var number = d.Revisions.Count == 0 ? 1 : d.Revisions.Max(r => r.Number) + 1;
         var text = string.IsNullOrWhiteSpace(summary) ? (number == 1 ? "Initial publication" : "Update") : summary.Trim();
-        advisory.Set(d with { Revisions = [.. d.Revisions, new AdvisoryRevision(number, now, text.Length > 500 ? text[..500] : text)] }, now);
+        var next = d with { Revisions = [.. d.Revisions, new AdvisoryRevision(number, now, text.Length > 500 ? text[..500] : text)] };
+        // What will be served must be a valid CSAF document (schema and the mandatory tests Vigie checks), in both languages.
+        foreach (var lang in new[] { "en", "fr" })
+        {
+            using var csaf = JsonDocument.Parse(CsafWriter.Write(next, Publisher(), lang, now, Version).ToJsonString());
+            if (Vigie.Core.Csaf.CsafValidator.Validate(csaf.RootElement) is { Count: > 0 } findings)
+            {
+                return Error.Validation("advisory", $"The CSAF document would be invalid: {string.Join("; ", findings.Take(3).Select(f => $"{f.Test} {f.InstancePath} {f.Message}"))}");
+            }
+        }
+        advisory.Set(next, now);
         advisory.PublishedAt = now;
         await db.SaveChangesAsync(ct);
         return advisory;
