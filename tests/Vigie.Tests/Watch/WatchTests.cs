@@ -209,6 +209,38 @@ public abstract class WatchTests(VigieApp app)
         Assert.Equal(HttpStatusCode.Forbidden,
             (await app.Client("auditor").PostAsJsonAsync($"/api/v1/constituents/{org}/inventory", new { vendor = "x", product = "y" }, Ct)).StatusCode);
     }
+    [Fact]
+    public async Task A_vendor_csaf_advisory_is_checked_then_matched_like_any_source()
+    {
+        app.SkipIfUnavailable();
+        var org = await ConstituentAsync("Watch CSAF");
+        await AddItemAsync(org, new { cpe = "cpe:/a:csaf-tools:cvrf-csaf-converter:1.0.0-rc1", exposure = "internal" });
+        var bsi = File.ReadAllBytes(Data("csaf", "examples", "csaf", "bsi-2022-0001.json"));
+        var broken = System.Text.Json.Nodes.JsonNode.Parse(bsi)!;
+        broken["document"]!["tracking"]!["id"] = "BSI-2022-BROKEN";
+        broken["vulnerabilities"]![0]!["product_status"]!["known_affected"]!.AsArray().Add("CSAFPID-NOWHERE");
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var s = zip.CreateEntry("csaf/bsi-2022-0001.json").Open())
+            {
+                s.Write(bsi);
+            }
+            using (var s = zip.CreateEntry("csaf/broken.json").Open())
+            {
+                s.Write(Encoding.UTF8.GetBytes(broken.ToJsonString()));
+            }
+        }
+        var result = await UploadAsync("lead", "vendors.zip", buffer.ToArray());
+        var rejected = Assert.Single(result.GetProperty("rejected").EnumerateArray());
+        Assert.Equal("vendors.zip!csaf/broken.json", rejected.GetProperty("where").GetString());
+        Assert.Contains("invalid CSAF: 6.1.1 /vulnerabilities/0/product_status/known_affected/", rejected.GetProperty("reason").GetString());
+        var entry = Assert.Single(await WatchOfAsync(org));
+        Assert.Equal(("CVE-2022-27193", "exact"), (entry.CveId, entry.Confidence));
+        Assert.Contains("csaf product_status.known_affected", entry.Evidence);
+        var detail = await app.Client("auditor").GetFromJsonAsync<JsonElement>("/api/v1/vulnerabilities/CVE-2022-27193", Ct);
+        Assert.Contains(detail.GetProperty("facts").EnumerateArray(), f => f.GetProperty("source").GetString()!.EndsWith("/BSI-2022-0001", StringComparison.Ordinal));
+    }
 }
 
 public sealed class WatchSqliteTests(SqliteApp app) : WatchTests(app), IClassFixture<SqliteApp>;

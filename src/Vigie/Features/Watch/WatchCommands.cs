@@ -20,8 +20,8 @@ public static class WatchCommands
 {
     public static Command Vulns()
     {
-        var path = new Argument<string>("PATH") { Description = "A file, a directory or a zip (cvelistV5 release): CVE 5 JSON, NVD 2.0 JSON, KEV JSON, EPSS CSV (.gz)." };
-        var format = new Option<FeedFormat>("--format") { Description = "auto (default: recognised from each file's content), cve5, nvd, kev or epss.", DefaultValueFactory = _ => FeedFormat.Auto };
+        var path = new Argument<string>("PATH") { Description = "A file, a directory or a zip (cvelistV5 release): CVE 5 JSON, NVD 2.0 JSON, KEV JSON, EPSS CSV (.gz), CSAF 2.0 advisories." };
+        var format = new Option<FeedFormat>("--format") { Description = "auto (default: recognised from each file's content), cve5, nvd, kev, epss or csaf.", DefaultValueFactory = _ => FeedFormat.Auto };
         var import = new Command("import", "Import vulnerability feeds, then rematch what changed against every inventory.") { path, format };
         import.SetAction(async (parse, ct) =>
         {
