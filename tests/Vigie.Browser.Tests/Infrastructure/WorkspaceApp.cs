@@ -139,7 +139,10 @@ public abstract class WorkspaceApp : VigieApp
             : !url.Contains(step, StringComparison.Ordinal);
         try
         {
-            await page.WaitForURLAsync(Left, new() { Timeout = 30_000 });
+            // Commit, not Load: leaving the sign-in step is what matters here. Once (CI, both test assemblies running) the
+            // dashboard after sign-in never fired "load" within 90 s although its URL was reached; the page a test then
+            // opens is waited for as usual.
+            await page.WaitForURLAsync(Left, new() { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
@@ -152,7 +155,7 @@ public abstract class WorkspaceApp : VigieApp
             }
             Console.Error.WriteLine($"Sign-in as {user}: still on {page.Url} after 30 s with no error shown; submitting again.");
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(Left);
+            await page.WaitForURLAsync(Left, new() { WaitUntil = WaitUntilState.Commit });
         }
     }
 

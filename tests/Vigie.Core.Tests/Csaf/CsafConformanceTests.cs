@@ -5,7 +5,7 @@ using Vigie.Core.Csaf;
 namespace Vigie.Core.Tests.Csaf;
 
 /// <summary>
-/// Vigie's CSAF validator against the OASIS conformance set (TestData/csaf/validator/data, testcases.json): for every
+/// Vigie's CSAF validator against the OASIS conformance set (TestData/csaf/conformance, testcases.json): for every
 /// mandatory test Vigie implements, each file listed must get exactly the expected outcome for that test; the real
 /// advisories of the CSAF repository pass the schema and every implemented test.
 /// </summary>
@@ -13,12 +13,12 @@ public sealed class CsafConformanceTests(ITestOutputHelper output)
 {
     private static string Data(params string[] path) => Path.Combine([AppContext.BaseDirectory, "TestData", "csaf", .. path]);
 
-    private static JsonNode Load(string file) => JsonNode.Parse(File.ReadAllText(Data("validator", "data", file)))!;
+    private static JsonNode Load(string file) => JsonNode.Parse(File.ReadAllText(Data("conformance", file)))!;
 
     [Fact]
     public void Every_implemented_mandatory_test_agrees_with_the_oasis_expectations()
     {
-        var cases = JsonDocument.Parse(File.ReadAllText(Data("validator", "data", "testcases.json"))).RootElement.GetProperty("tests");
+        var cases = JsonDocument.Parse(File.ReadAllText(Data("conformance", "testcases.json"))).RootElement.GetProperty("tests");
         int files = 0, implemented = 0;
         var disagreements = new List<string>();
         foreach (var test in cases.EnumerateArray())
@@ -60,14 +60,14 @@ public sealed class CsafConformanceTests(ITestOutputHelper output)
     [Fact]
     public void The_valid_conformance_files_pass_the_schema_and_the_failing_ones_fail_their_test_only()
     {
-        var cases = JsonDocument.Parse(File.ReadAllText(Data("validator", "data", "testcases.json"))).RootElement.GetProperty("tests");
+        var cases = JsonDocument.Parse(File.ReadAllText(Data("conformance", "testcases.json"))).RootElement.GetProperty("tests");
         var schemaFailures = new List<string>();
         foreach (var test in cases.EnumerateArray().Where(t => t.GetProperty("group").GetString() == "mandatory" && t.TryGetProperty("valid", out _)))
         {
             foreach (var entry in test.GetProperty("valid").EnumerateArray())
             {
                 var name = entry.GetProperty("name").GetString()!;
-                using var doc = JsonDocument.Parse(File.ReadAllText(Data("validator", "data", name)));
+                using var doc = JsonDocument.Parse(File.ReadAllText(Data("conformance", name)));
                 if (CsafValidator.CheckSchema(doc.RootElement) is { Count: > 0 } found)
                 {
                     schemaFailures.Add($"{name}: {string.Join("; ", found.Take(3).Select(f => $"{f.InstancePath} {f.Message}"))}");
