@@ -243,7 +243,6 @@ public static class CsafWriter
         _ => "CRITICAL",
     };
 
-    /// <summary>The CSAF file name of a tracking id (§5.1): lower case, every character other than a-z, 0-9, +, - replaced by _.</summary>
-    public static string FileName(string trackingId) =>
-        string.Concat(trackingId.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' ? c : '_')) + ".json";
+    /// <summary>The CSAF file name of a tracking id (§5.1).</summary>
+    public static string FileName(string trackingId) => Csaf.CsafProviderFeed.FileName(trackingId);
 }

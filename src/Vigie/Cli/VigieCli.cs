@@ -41,6 +41,7 @@ public static class VigieCli
         root.Subcommands.Add(Features.Watch.WatchCommands.Inventory());
         root.Subcommands.Add(Features.Watch.WatchCommands.Watch());
         root.Subcommands.Add(Features.Advisories.AdvisoryCommands.Build());
+        root.Subcommands.Add(Features.Watch.FeedCommands.Csaf());
         return root;
     }
 

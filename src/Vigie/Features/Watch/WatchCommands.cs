@@ -86,7 +86,7 @@ public static class WatchCommands
             }
             return 0;
         });
-        return new Command("vulns", "The vulnerability store: import feeds, show a CVE (docs/vulnerability-watch.md).") { import, show };
+        return new Command("vulns", "The vulnerability store: import feeds, pull the configured ones, show a CVE (docs/vulnerability-watch.md).") { import, show, FeedCommands.Pull(), FeedCommands.Feeds() };
     }
 
     public static Command Inventory()

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Quartz;
 using Vigie.Features.Inventory;
 using Vigie.Features.Vulnerabilities;
 
@@ -65,6 +67,27 @@ public static class WatchSetup
         builder.Services.AddScoped<Advisories.AdvisoryDistribution>();
         builder.Services.AddSingleton<WatchSignal>();
         builder.Services.AddHostedService<WatchWorker>();
+
+        builder.Services.AddScoped<CsafFetch>();
+        builder.Services.AddScoped<FeedPull>();
+        builder.Services.AddHttpClient(FeedDownload.Client, c => c.Timeout = TimeSpan.FromMinutes(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30), AutomaticDecompression = System.Net.DecompressionMethods.All });
+        builder.Services.AddOptions<FeedPullOptions>().BindConfiguration(FeedPullOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FeedPullOptions>, FeedPullOptionsValidator>();
+        var feeds = builder.Configuration.GetSection(FeedPullOptions.Section).Get<FeedPullOptions>()?.Feeds ?? [];
+        if (feeds.Any(f => f.Enabled))
+        {
+            builder.Services.AddQuartz(q =>
+            {
+                foreach (var feed in feeds.Where(f => f.Enabled && CronExpression.TryParse(f.Schedule, out _)))
+                {
+                    var key = new JobKey($"feed-{feed.Name}", "vigie");
+                    q.AddJob<FeedPullJob>(j => j.WithIdentity(key).UsingJobData(FeedPullJob.FeedKey, feed.Name));
+                    q.AddTrigger(t => t.ForJob(key).WithIdentity($"feed-{feed.Name}", "vigie")
+                        .WithCronSchedule(feed.Schedule, c => c.InTimeZone(TimeZoneInfo.Utc)));
+                }
+            });
+        }
         return builder;
     }
 
