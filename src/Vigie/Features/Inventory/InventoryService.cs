@@ -50,7 +50,7 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
         var outcome = await UpsertAsync(constituentId, [(1, input)], $"manual", actor, dryRun: false, ct);
         if (outcome.Errors.Count > 0)
         {
-            return Error.Validation("item", outcome.Errors[0].Reason);
+            return Error.Validation(outcome.Errors[0].Field ?? "item", outcome.Errors[0].Reason);
         }
         return outcome.Items[0];
     }
