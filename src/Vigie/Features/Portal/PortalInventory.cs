@@ -42,7 +42,7 @@ public sealed class PortalInventory(VigieDb db, InventoryService inventory, Watc
         var added = await inventory.AddAsync(org, input, user.Actor(), ct);
         if (added.IsSuccess)
         {
-            await ChangedAsync(user, AuditActions.Create, added.Value!, "add", ct);
+            await ChangedAsync(user, AuditActions.Create, added.Value!, "add");
         }
         return added;
     }
@@ -56,7 +56,7 @@ public sealed class PortalInventory(VigieDb db, InventoryService inventory, Watc
         var updated = await inventory.UpdateAsync(org, id, input, user.Actor(), ct);
         if (updated.IsSuccess)
         {
-            await ChangedAsync(user, AuditActions.Change, updated.Value!, "change", ct);
+            await ChangedAsync(user, AuditActions.Change, updated.Value!, "change");
         }
         return updated;
     }
@@ -68,7 +68,7 @@ public sealed class PortalInventory(VigieDb db, InventoryService inventory, Watc
         {
             return false;
         }
-        await ChangedAsync(user, AuditActions.Change, item, "remove", ct);
+        await ChangedAsync(user, AuditActions.Change, item, "remove");
         return true;
     }
 
@@ -99,9 +99,8 @@ public sealed class PortalInventory(VigieDb db, InventoryService inventory, Watc
         return result;
     }
 
-    private async Task ChangedAsync(ClaimsPrincipal user, string action, InventoryItem item, string operation, CancellationToken ct)
+    private async Task ChangedAsync(ClaimsPrincipal user, string action, InventoryItem item, string operation)
     {
-        ct.ThrowIfCancellationRequested();
         await audit.RecordAsync(user, new AuditEvent(action, ObjectKind, item.Id.ToString(), Detail: new Dictionary<string, string?>
         {
             ["via"] = "portal",
