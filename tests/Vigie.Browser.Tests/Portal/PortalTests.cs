@@ -147,4 +147,75 @@ public sealed class PortalTests(WorkspaceSqliteApp app) : IClassFixture<Workspac
         await Expect(analyst.Locator("#report-text")).ToContainTextAsync("Logins from 203.0.113.50 at night.");
         Assert.Empty(WorkspaceApp.ErrorsOf(analyst));
     }
+
+    [Fact]
+    public async Task A_contact_imports_a_csv_into_their_inventory_and_sees_the_rows()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var email = $"it-{tag}@lilas.example";
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
+            app.AddUser(db, email, UserRole.Constituent, TokenScope.Write, app.Lilas, fullName: "Ivo Lilas");
+            await db.SaveChangesAsync(Ct);
+            await scope.ServiceProvider.GetRequiredService<Vigie.Features.Inventory.InventoryService>()
+                .AddAsync(app.Mimosa, new Vigie.Features.Inventory.InventoryInput("Mimosa Corp", $"MimosaOnly {tag}", "1"), "lead@csirt.test", Ct);
+        }
+        await using var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            Locale = "en",
+        });
+        context.SetDefaultTimeout(60_000);
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => { lock (errors) { errors.Add(e); } };
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && !m.Location.Contains("/favicon.ico", StringComparison.Ordinal))
+            {
+                lock (errors)
+                {
+                    errors.Add(m.Text + " " + m.Location);
+                }
+            }
+        };
+
+        await page.GotoAsync("/culture/en?returnUrl=/signin");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", VigieApp.TestPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(u => u.EndsWith("/portal", StringComparison.Ordinal));
+
+        // From the portal's navigation to the inventory, then a CSV with two good rows and a bad one.
+        await page.ClickAsync("#nav-inventory");
+        await page.WaitForURLAsync(u => u.EndsWith("/portal/inventory", StringComparison.Ordinal));
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Your organisation's inventory");
+        await page.SetInputFilesAsync("#inv-file", new FilePayload
+        {
+            Name = "assets.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes($"vendor,product,version,exposure,criticality\nCitrix,NetScaler ADC {tag},13.1,internet-facing,critical\n" +
+                $"Ivanti,Connect Secure {tag},22.7,internet-facing,high\nNobody,Broken {tag},1,on-the-moon,low\n"),
+        });
+        await page.ClickAsync("#inv-import");
+        await Expect(page.Locator("#inventory-notice")).ToHaveTextAsync("2 added, 0 updated, 1 refused.");
+        await Expect(page.Locator(".inventory-row-error")).ToHaveTextAsync("Row 4: the exposure \"on-the-moon\" is neither internal nor internet-facing.");
+        var table = page.Locator("#portal-inventory");
+        await Expect(table).ToContainTextAsync($"NetScaler ADC {tag}");
+        await Expect(table).ToContainTextAsync($"Connect Secure {tag}");
+        await Expect(table).Not.ToContainTextAsync($"Broken {tag}");
+        await Expect(table.Locator("tbody tr", new() { HasText = $"NetScaler ADC {tag}" })).ToContainTextAsync("internet-facing");
+        await WorkspaceApp.ScreenshotAsync(page, "portal-inventory");
+
+        // Back on the page, the rows are still there (stored, not just echoed), and nothing of another organisation.
+        await page.GotoAsync("/portal/inventory");
+        await Expect(page.Locator("#portal-inventory")).ToContainTextAsync($"Connect Secure {tag}");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync($"MimosaOnly {tag}");
+        lock (errors)
+        {
+            Assert.True(errors.Count == 0, string.Join(" | ", errors));
+        }
+    }
 }

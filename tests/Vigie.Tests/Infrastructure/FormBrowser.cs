@@ -39,7 +39,41 @@ public sealed partial class FormBrowser(VigieApp app, IPAddress ip, string cultu
         return await SendAsync("POST", path, body);
     }
 
-    private async Task<Response> SendAsync(string method, string pathAndQuery, byte[]? body)
+    /// <summary>
+    /// Opens <paramref name="tokenPage"/> for an antiforgery token, then posts <paramref name="fields"/> to <paramref name="path"/>'s
+    /// form <paramref name="handler"/>: what a forged or replayed post at a page one cannot open looks like.
+    /// </summary>
+    public async Task<Response> PostFormToAsync(string tokenPage, string path, string handler, IReadOnlyDictionary<string, string> fields)
+    {
+        var form = await GetAsync(tokenPage);
+        Assert.Equal(HttpStatusCode.OK, form.Status);
+        var token = WebUtility.HtmlDecode(Antiforgery().Match(form.Body).Groups[1].Value);
+        var all = new Dictionary<string, string>(fields) { ["_handler"] = handler, ["__RequestVerificationToken"] = token };
+        var body = Encoding.UTF8.GetBytes(string.Join('&', all.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value))));
+        return await SendAsync("POST", path, body);
+    }
+
+    /// <summary>
+    /// Opens the page at <paramref name="path"/>, then posts its multipart form <paramref name="handler"/> with one file
+    /// (part "file") and <paramref name="fields"/>, as a browser sends an upload form.
+    /// </summary>
+    public async Task<Response> PostFileAsync(string path, string handler, string fileName, byte[] content, IReadOnlyDictionary<string, string>? fields = null)
+    {
+        var form = await GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, form.Status);
+        var token = WebUtility.HtmlDecode(Antiforgery().Match(form.Body).Groups[1].Value);
+        using var multipart = new System.Net.Http.MultipartFormDataContent();
+        foreach (var (name, value) in new Dictionary<string, string>(fields ?? new Dictionary<string, string>())
+                 { ["_handler"] = handler, ["__RequestVerificationToken"] = token })
+        {
+            multipart.Add(new System.Net.Http.StringContent(value), name);
+        }
+        multipart.Add(new System.Net.Http.ByteArrayContent(content), "file", fileName);
+        var body = await multipart.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        return await SendAsync("POST", path, body, multipart.Headers.ContentType!.ToString());
+    }
+
+    private async Task<Response> SendAsync(string method, string pathAndQuery, byte[]? body, string contentType = "application/x-www-form-urlencoded")
     {
         var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var context = await app.Factory.Server.SendAsync(c =>
@@ -53,7 +87,7 @@ public sealed partial class FormBrowser(VigieApp app, IPAddress ip, string cultu
             c.Connection.RemoteIpAddress = ip;
             if (body is not null)
             {
-                c.Request.ContentType = "application/x-www-form-urlencoded";
+                c.Request.ContentType = contentType;
                 c.Request.ContentLength = body.Length;
                 c.Request.Body = new MemoryStream(body);
             }

@@ -275,6 +275,10 @@ public sealed partial class AuthorizationMatrixTests(SqliteApp app) : IClassFixt
         ["PAGE /portal/reports/new"] = Access.Contact,
         ["PAGE /portal/reports/{Id:guid}"] = Access.Contact,
         ["PAGE /portal/key"] = Access.Contact,
+        ["PAGE /portal/inventory"] = Access.Contact,
+        ["PAGE /portal/inventory/{ItemId:guid}"] = Access.Contact,
+        ["PAGE /portal/advisories"] = Access.Contact,
+        ["PAGE /portal/advisories/{TrackingId}"] = Access.Contact,
 
         // Administration.
         ["GET /api/v1/privacy/export"] = Access.Admin,

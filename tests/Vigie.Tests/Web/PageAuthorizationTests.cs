@@ -56,7 +56,7 @@ public sealed class PageAuthorizationTests(SqliteApp app) : IClassFixture<Sqlite
     public async Task An_anonymous_request_for_a_page_is_sent_to_sign_in_and_the_api_answers_401()
     {
         var client = app.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        foreach (var path in new[] { "/", "/incidents", "/incidents/2026-0001", "/portal", "/portal/incidents/2026-0001", "/portal/key" })
+        foreach (var path in new[] { "/", "/incidents", "/incidents/2026-0001", "/portal", "/portal/incidents/2026-0001", "/portal/key", "/portal/inventory", "/portal/advisories" })
         {
             var page = await client.GetAsync(path, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +16,13 @@ namespace Vigie.Features.Inventory;
 public sealed record InventoryInput(string? Vendor, string? Product, string? Version, string? Cpe = null, string? Purl = null,
     Exposure Exposure = Exposure.Internal, Criticality Criticality = Criticality.Medium, string? Notes = null);
 
-/// <summary>One row an import could not take: where and why.</summary>
-public sealed record InventoryRowError(string Where, string Reason);
+/// <summary>
+/// One row an import could not take: where and why. <see cref="Field"/> (cpe, purl, product, fields, notes, exposure,
+/// criticality, object) and <see cref="Value"/> (the refused text, when there is one) let a page say it in the reader's
+/// language; they are not part of the API's answer.
+/// </summary>
+public sealed record InventoryRowError(string Where, string Reason,
+    [property: JsonIgnore] string? Field = null, [property: JsonIgnore] string? Value = null);
 
 /// <summary>What an import did (or would do, on a dry run).</summary>
 public sealed record InventoryImportResult(int Added, int Updated, IReadOnlyList<InventoryRowError> Errors);
@@ -44,7 +50,7 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
         var outcome = await UpsertAsync(constituentId, [(1, input)], $"manual", actor, dryRun: false, ct);
         if (outcome.Errors.Count > 0)
         {
-            return Error.Validation("item", outcome.Errors[0].Reason);
+            return Error.Validation(outcome.Errors[0].Field ?? "item", outcome.Errors[0].Reason);
         }
         return outcome.Items[0];
     }
@@ -117,7 +123,9 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
             var probe = new InventoryItem();
             if (Apply(probe, input) is { } error)
             {
-                result.Errors.Add(new InventoryRowError(line.ToString(CultureInfo.InvariantCulture), error.Message));
+                var field = error.Fields?.Keys.FirstOrDefault();
+                result.Errors.Add(new InventoryRowError(line.ToString(CultureInfo.InvariantCulture), error.Message, field,
+                    field switch { "cpe" => input.Cpe?.Trim(), "purl" => input.Purl?.Trim(), _ => null }));
                 continue;
             }
             var key = Key(probe.Vendor, probe.Product, probe.Version, probe.Cpe, probe.Purl);
@@ -199,9 +207,9 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
                 break;
             }
             string? Field(string name) => header.Contains(name) ? csv.GetField(name) : null;
-            if (!TryLevels(Field("exposure"), Field("criticality"), out var exposure, out var criticality, out var why))
+            if (!TryLevels(Field("exposure"), Field("criticality"), out var exposure, out var criticality, out var why, out var bad))
             {
-                errors.Add(new InventoryRowError(line.ToString(CultureInfo.InvariantCulture), why));
+                errors.Add(new InventoryRowError(line.ToString(CultureInfo.InvariantCulture), why, bad, Field(bad)));
                 continue;
             }
             rows.Add((line, new InventoryInput(Field("vendor"), Field("product"), Field("version"), Field("cpe"), Field("purl"), exposure, criticality, Field("notes"))));
@@ -255,12 +263,12 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
             index++;
             if (item.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new InventoryRowError($"[{index - 1}]", "not an object"));
+                errors.Add(new InventoryRowError($"[{index - 1}]", "not an object", "object"));
                 continue;
             }
-            if (!TryLevels(Str(item, "exposure"), Str(item, "criticality"), out var exposure, out var criticality, out var why))
+            if (!TryLevels(Str(item, "exposure"), Str(item, "criticality"), out var exposure, out var criticality, out var why, out var bad))
             {
-                errors.Add(new InventoryRowError($"[{index - 1}]", why));
+                errors.Add(new InventoryRowError($"[{index - 1}]", why, bad, Str(item, bad)));
                 continue;
             }
             rows.Add((index, new InventoryInput(Str(item, "vendor"), Str(item, "product"), Str(item, "version"), Str(item, "cpe"), Str(item, "purl"),
@@ -272,9 +280,15 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    internal static bool TryLevels(string? exposureText, string? criticalityText, out Exposure exposure, out Criticality criticality, out string why)
+    internal static bool TryLevels(string? exposureText, string? criticalityText, out Exposure exposure, out Criticality criticality, out string why) =>
+        TryLevels(exposureText, criticalityText, out exposure, out criticality, out why, out _);
+
+    /// <summary>Also says which of the two was refused ("exposure" or "criticality").</summary>
+    internal static bool TryLevels(string? exposureText, string? criticalityText, out Exposure exposure, out Criticality criticality, out string why,
+        out string field)
     {
         why = "";
+        field = "";
         exposure = Exposure.Internal;
         criticality = Criticality.Medium;
         switch (exposureText?.Trim().ToLowerInvariant())
@@ -286,6 +300,7 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
                 break;
             default:
                 why = $"exposure \"{exposureText}\" is not internal or internet-facing";
+                field = "exposure";
                 return false;
         }
         switch (criticalityText?.Trim().ToLowerInvariant())
@@ -298,6 +313,7 @@ public sealed class InventoryService(VigieDb db, TimeProvider time)
             case "critical" or "critique": criticality = Criticality.Critical; break;
             default:
                 why = $"criticality \"{criticalityText}\" is not low, medium, high or critical";
+                field = "criticality";
                 return false;
         }
         return true;

@@ -22,6 +22,8 @@ public static class PortalSetup
         builder.Services.AddScoped<IAuthorizationHandler, IncidentAuthorizationHandler>();
         builder.Services.AddScoped<IAuthorizationHandler, ReportAuthorizationHandler>();
         builder.Services.AddScoped<PortalService>();
+        builder.Services.AddScoped<PortalInventory>();
+        builder.Services.AddScoped<PortalAdvisories>();
         return builder;
     }
 }
