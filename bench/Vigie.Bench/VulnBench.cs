@@ -159,6 +159,7 @@ public static class VulnBench
                 ["Vigie:DataDirectory"] = work,
                 ["Vigie:Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
                 ["Vigie:Database:ConnectionString"] = postgres,
+                ["Vigie:Database:MigrateOnStart"] = "true",
                 ["Vigie:Smtp:Enabled"] = "false",
                 ["Vigie:Intake:WorkerEnabled"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",

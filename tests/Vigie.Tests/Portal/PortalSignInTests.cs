@@ -63,6 +63,9 @@ public sealed class PortalSignInTests(SqliteApp app) : IClassFixture<SqliteApp>
         // Signed in with the browser, a contact may write: reply and upload forms are there.
         Assert.Contains("id=\"reply-text\"", detail.Body);
         Assert.Contains("id=\"portal-evidence-upload\"", detail.Body);
+        // Each upload outcome has its own message ("description" once shared its key with the field's label).
+        Assert.Contains("The description is too long.", (await browser.GetAsync($"/portal/incidents/{number}?ev=description")).Text);
+        Assert.Contains("The file was received and recorded.", (await browser.GetAsync($"/portal/incidents/{number}?ev=added")).Text);
 
         // The workspace stays closed: the "forbidden" page, which leads back to the portal.
         foreach (var path in new[] { "/", $"/incidents/{number}", "/triage" })

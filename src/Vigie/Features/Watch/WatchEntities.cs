@@ -36,6 +36,7 @@ public sealed class VulnerabilityMatch
 
     public DateTimeOffset FirstSeenAt { get; set; }
 
+    /// <summary>When a rematch last changed it (new, found again, other evidence or priority). An unchanged match is not rewritten.</summary>
     public DateTimeOffset LastSeenAt { get; set; }
 
     public MatchDecision Decision { get; set; }

@@ -86,9 +86,12 @@ public sealed class WatchService(VigieDb db, InventoryService inventory, TimePro
         Dictionary<Guid, (Exposure Exposure, Criticality Criticality)> levels, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var facts = (await db.Set<VulnerabilityFact>().AsNoTracking().Where(f => page.Contains(f.CveId)).Select(f => new { f.CveId, f.Record }).ToListAsync(ct))
-            .GroupBy(f => f.CveId).ToDictionary(g => g.Key, g => g.Select(f => VulnerabilityJson.Read(f.Record)).ToList());
-        var views = await db.Set<Vulnerability>().AsNoTracking().Where(v => page.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+        // Parsing the facts' JSON is the CPU-bound part of a rematch: spread over the cores.
+        var rawFacts = await db.Set<VulnerabilityFact>().AsNoTracking().Where(f => page.Contains(f.CveId)).Select(f => new { f.CveId, f.Record }).ToListAsync(ct);
+        var facts = rawFacts.AsParallel().Select(f => (f.CveId, Record: VulnerabilityJson.Read(f.Record))).ToList()
+            .GroupBy(f => f.CveId).ToDictionary(g => g.Key, g => g.Select(f => f.Record).ToList());
+        var views = await db.Set<Vulnerability>().AsNoTracking().Where(v => page.Contains(v.Id))
+            .Select(v => new { v.Id, v.State, v.Cvss, v.CvssVector, v.Epss, v.Kev }).ToDictionaryAsync(v => v.Id, ct);
         var existing = (await db.Set<VulnerabilityMatch>().Where(m => page.Contains(m.CveId)).ToListAsync(ct))
             .ToDictionary(m => (m.CveId, m.InventoryItemId));
         var raised = (await db.Set<WatchAlert>().AsNoTracking().Where(a => page.Contains(a.CveId)).Select(a => new { a.Kind, a.CveId, a.ConstituentId }).ToListAsync(ct))
@@ -121,9 +124,13 @@ public sealed class WatchService(VigieDb db, InventoryService inventory, TimePro
                     added++;
                 }
                 var priority = Prioritizer.Assess(known, exposure, criticality, row.FirstSeenAt);
-                (row.Confidence, row.Evidence, row.Active, row.LastSeenAt) = (match.Confidence, match.Evidence, true, now);
-                (row.Outcome, row.Deadline, row.Rank, row.Kev, row.Epss, row.Cvss) =
-                    (Outcome(priority.Decision), priority.Deadline, priority.Rank, view.Kev, view.Epss, view.Cvss);
+                var state = (match.Confidence, match.Evidence, true, Outcome(priority.Decision), priority.Deadline, priority.Rank, view.Kev, view.Epss, view.Cvss);
+                if (state != (row.Confidence, row.Evidence, row.Active, row.Outcome, row.Deadline, row.Rank, row.Kev, row.Epss, row.Cvss))
+                {
+                    // Only what moved is written: a full rematch over an unchanged store updates nothing.
+                    (row.Confidence, row.Evidence, row.Active, row.Outcome, row.Deadline, row.Rank, row.Kev, row.Epss, row.Cvss) = state;
+                    row.LastSeenAt = now;
+                }
                 if (row.Decision == MatchDecision.Dismissed)
                 {
                     continue; // remembered: a dismissed exposure raises nothing again
