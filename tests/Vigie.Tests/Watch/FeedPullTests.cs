@@ -134,12 +134,17 @@ public abstract class FeedPullTests(FeedPullApp app)
         Assert.True(state.Failed);
         Assert.StartsWith("HTTP 404", state.Outcome);
         Assert.Equal(listings, await KevCountAsync());
+        var health = System.Text.Json.JsonDocument.Parse(await app.Client(null).GetStringAsync("/health", Ct)).RootElement;
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("feeds").GetProperty("status").GetString());
+        Assert.DoesNotContain("kev", health.GetProperty("checks").GetProperty("feeds").GetProperty("description").GetString());
 
         // Truncated JSON: refused with the reason, nothing stored from it.
         app.Feeds.Files[FeedPullApp.KevPath] = kev[..(kev.Length / 2)];
         var truncated = await PullAsync("kev");
         Assert.Contains("not valid JSON", Assert.Single(truncated.Import!.Rejected).Reason);
         Assert.Equal(listings, await KevCountAsync());
+        health = System.Text.Json.JsonDocument.Parse(await app.Client(null).GetStringAsync("/health", Ct)).RootElement;
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("feeds").GetProperty("status").GetString());
     }
 
     [Fact]

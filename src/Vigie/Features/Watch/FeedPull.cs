@@ -215,3 +215,21 @@ public sealed class FeedPullJob(IServiceScopeFactory scopes, ILogger<FeedPullJob
         }
     }
 }
+
+/// <summary>
+/// <c>/health</c> says "Degraded" while an enabled feed's last pull failed, so that monitoring notices a watch gone
+/// blind (the feeds' names and errors are on <c>/vulnerabilities</c>, not on this anonymous endpoint).
+/// </summary>
+internal sealed class FeedHealthCheck(VigieDb db, Microsoft.Extensions.Options.IOptions<FeedPullOptions> options) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var enabled = options.Value.Feeds.Where(f => f.Enabled).ToList();
+        var states = await FeedPull.LastStatesAsync(db, enabled, cancellationToken);
+        var failing = states.Values.Count(s => s.Failed);
+        return failing == 0
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"{enabled.Count} feed(s) scheduled, none failing.")
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Degraded($"{failing} of {enabled.Count} feed(s) failed their last pull.");
+    }
+}

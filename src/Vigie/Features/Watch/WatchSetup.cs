@@ -74,6 +74,7 @@ public static class WatchSetup
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30), AutomaticDecompression = System.Net.DecompressionMethods.All });
         builder.Services.AddOptions<FeedPullOptions>().BindConfiguration(FeedPullOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FeedPullOptions>, FeedPullOptionsValidator>();
+        builder.Services.AddHealthChecks().AddCheck<FeedHealthCheck>("feeds");
         var feeds = builder.Configuration.GetSection(FeedPullOptions.Section).Get<FeedPullOptions>()?.Feeds ?? [];
         if (feeds.Any(f => f.Enabled))
         {
