@@ -53,7 +53,7 @@ public sealed class WatchPageTests(WorkspaceSqliteApp app) : IClassFixture<Works
         // A bad CPE is refused with a readable message, and the form keeps what was typed.
         await page.FillAsync("#inv-cpe", "cpe:2.3:nonsense");
         await page.ClickAsync("#inv-add");
-        await Expect(page.Locator("[role=alert]").First).ToContainTextAsync("cpe:2.3:nonsense");
+        await Expect(page.Locator("[role=alert]").First).ToContainTextAsync("« cpe:2.3:nonsense » n'est pas un nom CPE");
 
         var csv = Path.Combine(Path.GetTempPath(), $"inventory-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(csv, "vendor,product,version,exposure,criticality\nOpenBSD,OpenSSH,9.6p1,internal,medium\nAcme,Widget,1.0,on the moon,low\n", Ct);
@@ -62,7 +62,7 @@ public sealed class WatchPageTests(WorkspaceSqliteApp app) : IClassFixture<Works
             await page.SetInputFilesAsync("#inv-file", csv);
             await page.ClickAsync("#inv-import");
             await Expect(page.Locator("#inventory-imported")).ToContainTextAsync("1 ajoutés, 0 mis à jour, 1 refusés");
-            await Expect(page.Locator(".inventory-row-error")).ToContainTextAsync("on the moon");
+            await Expect(page.Locator(".inventory-row-error")).ToContainTextAsync("Ligne 3 : l'exposition « on the moon » n'est ni internal (interne) ni internet-facing (exposé).");
             await Expect(page.Locator("#inventory-list")).ToContainTextAsync("OpenSSH");
         }
         finally

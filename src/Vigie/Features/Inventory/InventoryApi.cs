@@ -127,10 +127,14 @@ public static class InventoryApi
             signal.RematchAll();
         }
         var r = result.Value!;
-        var rows = string.Concat(r.Errors.Take(5).Select(e => "&row=" + Uri.EscapeDataString($"{e.Where}: {e.Reason}")));
+        // Where, field and refused text, so that the page says why in the reader's language (InventoryText).
+        var rows = string.Concat(r.Errors.Take(5).Select(e => "&row=" + Uri.EscapeDataString($"{e.Where}{RowSeparator}{e.Field}{RowSeparator}{e.Value}")));
         http.Response.Headers.Location = Back($"added={r.Added}&updated={r.Updated}&refused={r.Errors.Count}{rows}");
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
+
+    /// <summary>Separates where, field and value of a refused row in the page's query (the ASCII unit separator).</summary>
+    public const char RowSeparator = '\u001F';
 
     private static async Task<Results<Ok<InventoryImportResult>, ProblemHttpResult>> Import(Guid id, bool? dryRun, HttpContext http, InventoryService inventory,
         WatchSignal signal, IAntiforgery antiforgery, ClaimsPrincipal user, CancellationToken ct)

@@ -119,9 +119,10 @@ public static class WatchCommands
                 return IdentityCommands.Fail(text["Inventory.Failed", result.Error!.Message]);
             }
             var r = result.Value!;
+            var rows = scope.ServiceProvider.GetRequiredService<IStringLocalizer<InventoryText>>();
             foreach (var e in r.Errors)
             {
-                await Console.Error.WriteLineAsync(text["Inventory.RowError", e.Where, e.Reason]);
+                await Console.Error.WriteLineAsync(text["Inventory.RowError", e.Where, InventoryText.Say(rows, e)]);
             }
             await Console.Error.WriteLineAsync(text["Inventory.Summary", r.Added, r.Updated, r.Errors.Count, parse.GetValue(dryRun) ? text["Inventory.DryRun"].Value : ""]);
             if (!parse.GetValue(dryRun))
