@@ -211,7 +211,7 @@ public sealed partial class AdvisoryService(VigieDb db, VulnerabilityStore store
         return Core.Vulnerabilities.Matching.VersionComparer.IsVersionLike(version);
     }
 
-    private static AdvisoryProduct Clean(AdvisoryProduct p) => new((p.Vendor ?? "").Trim(), (p.Product ?? "").Trim(), Optional(p.Affected)?.Replace(" ", "", StringComparison.Ordinal),
+    private static AdvisoryProduct Clean(AdvisoryProduct p) => new((p.Vendor ?? "").Trim(), (p.Product ?? "").Trim(), Optional(p.Affected) is { } vers ? string.Join('|', vers.Split('|').Select(c => c.Trim())) : null,
         Optional(p.Fixed), Optional(p.Cpe), Optional(p.Purl), Optional(p.Scheme)?.ToLowerInvariant() ?? "generic");
 
     private static AdvisoryText Clean(AdvisoryText t) => new((t.Title ?? "").Trim(), (t.Summary ?? "").Trim(), Optional(t.Recommendations), Optional(t.Workarounds));
