@@ -113,6 +113,17 @@ public static class AdvisoryDraft
         return new AdvisoryDocument(trackingId, "CLEAR", severity, en, fr, [cve], products, references.Distinct().ToList(), [], now);
     }
 
+    /// <summary>A CVE added to a bulletin by hand: its description and best CVSS from the stored facts, or the bare id when none is stored.</summary>
+    public static AdvisoryCve Cve(string id, IReadOnlyList<VulnerabilityRecord> facts)
+    {
+        if (facts.Count == 0)
+        {
+            return new AdvisoryCve(id, null, null, null, null);
+        }
+        var draft = From("X", facts, DateTimeOffset.UnixEpoch);
+        return draft.Cves[0] with { Id = id };
+    }
+
     /// <summary>A range as vers constraints ("&gt;=2.4.0|&lt;=2.4.55"); a single version as "=2.4.55"; null when it cannot be written.</summary>
     internal static string? Vers(VersionRange r)
     {

@@ -49,7 +49,7 @@ public abstract class AdvisoryTests(Rfc2350App app) : IDisposable
     {
         await using var scope = app.Scope();
         var service = scope.ServiceProvider.GetRequiredService<AdvisoryService>();
-        var advisory = (await service.DraftFromCveAsync(cve, "analyst@csirt.test", Ct)).Value!;
+        var advisory = (await service.DraftFromCveAsync(cve, new Vigie.Features.Audit.AuditActor(null, "analyst@csirt.test", null), "test", Ct)).Value!;
         if (edit is not null)
         {
             advisory.Set(edit(advisory.Document), app.Time.GetUtcNow());
@@ -57,7 +57,7 @@ public abstract class AdvisoryTests(Rfc2350App app) : IDisposable
         }
         if (publish)
         {
-            var published = await service.PublishAsync(advisory, "Initial publication", Ct);
+            var published = await service.PublishAsync(advisory, "Initial publication", new Vigie.Features.Audit.AuditActor(null, "analyst@csirt.test", null), "test", Ct);
             Assert.True(published.IsSuccess, published.Error?.Message);
         }
         return advisory;

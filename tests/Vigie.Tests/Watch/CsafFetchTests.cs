@@ -69,7 +69,7 @@ public abstract class CsafFetchTests(Rfc2350App app) : IAsyncLifetime
                 var service = scope.ServiceProvider.GetRequiredService<AdvisoryService>();
                 foreach (var cve in new[] { "CVE-2021-44228", "CVE-2024-6387" })
                 {
-                    var advisory = (await service.DraftFromCveAsync(cve, "analyst@csirt.test", Ct)).Value!;
+                    var advisory = (await service.DraftFromCveAsync(cve, new Vigie.Features.Audit.AuditActor(null, "analyst@csirt.test", null), "test", Ct)).Value!;
                     var d = advisory.Document;
                     advisory.Set(d with
                     {
@@ -77,7 +77,7 @@ public abstract class CsafFetchTests(Rfc2350App app) : IAsyncLifetime
                         En = d.En with { Recommendations = "Apply the update.", Workarounds = "Filter access." },
                     }, app.Time.GetUtcNow());
                     await db.SaveChangesAsync(Ct);
-                    Assert.True((await service.PublishAsync(advisory, "Initial publication", Ct)).IsSuccess);
+                    Assert.True((await service.PublishAsync(advisory, "Initial publication", new Vigie.Features.Audit.AuditActor(null, "analyst@csirt.test", null), "test", Ct)).IsSuccess);
                 }
             }
         }

@@ -1,10 +1,9 @@
-using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Vigie.Core;
 using Vigie.Core.Advisories;
 using Vigie.Data;
+using Vigie.Features.Audit;
 using Vigie.Features.Identity;
 using Vigie.Web;
 
@@ -19,14 +18,22 @@ public sealed record DeliveryDto(int Revision, Guid ConstituentId, string Email,
 
 public sealed record DraftRequest(string Cve);
 
-public sealed record AdvisoryUpdate(string? Tlp, string? Severity, AdvisoryText? En, AdvisoryText? Fr, IReadOnlyList<AdvisoryProduct>? Products,
-    IReadOnlyList<string>? References, IReadOnlyList<Guid>? ConstituentIds);
+/// <summary>A change to a bulletin: only the fields given change. Products, references and CVEs are whole lists (CVEs by id).</summary>
+public sealed record AdvisoryUpdate(string? Tlp = null, string? Severity = null, AdvisoryText? En = null, AdvisoryText? Fr = null,
+    IReadOnlyList<AdvisoryProduct>? Products = null, IReadOnlyList<string>? References = null, IReadOnlyList<Guid>? ConstituentIds = null,
+    IReadOnlyList<string>? Cves = null);
 
 public sealed record PublishRequest(string? Summary);
 
-/// <summary>Bulletins for staff: list, draft from a CVE (constituents pre-filled from the watch list), edit, publish, distribute, CSAF.</summary>
+/// <summary>
+/// Bulletins for staff: list, draft from a CVE (constituents pre-filled from the watch list), edit, publish, distribute, CSAF.
+/// Refusals are problem details in English (like every API message; the host does not read Accept-Language), with a stable
+/// <c>reason</c> code and its <c>arguments</c>.
+/// </summary>
 public static class AdvisoriesApi
 {
+    private const string Via = "api";
+
     public static IEndpointRouteBuilder MapAdvisories(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/advisories").WithTags("Advisories").RequireAuthorization(Policies.Read);
@@ -67,15 +74,15 @@ public static class AdvisoriesApi
         {
             return Error.Validation("lang", "lang is en or fr.").ToProblem();
         }
-        return AdvisoryService.Incomplete(a.Document) is { } why
-            ? Error.Validation("advisory", why).ToProblem()
+        return AdvisoryService.Refusal(a.Document) is { } why
+            ? why.ToError().ToProblem()
             : Results.Text(service.Csaf(a, lang ?? "en"), "application/json");
     }
 
     private static async Task<Results<Created<AdvisoryDto>, ProblemHttpResult>> Draft(DraftRequest request, AdvisoryService service, VigieDb db,
-        ClaimsPrincipal user, CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
-        var created = await service.DraftFromCveAsync(request.Cve ?? "", user.Actor(), ct);
+        var created = await service.DraftFromCveAsync(request.Cve ?? "", AuditActor.Of(http), Via, ct);
         if (!created.IsSuccess)
         {
             return created.Error!.ToProblem();
@@ -85,73 +92,35 @@ public static class AdvisoriesApi
     }
 
     private static async Task<Results<Ok<AdvisoryDto>, ProblemHttpResult>> Update(string key, AdvisoryUpdate request, AdvisoryService service, VigieDb db,
-        TimeProvider time, CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
         if (await service.FindAsync(key, ct) is not { } a)
         {
             return Error.NotFound($"Bulletin {key}").ToProblem();
         }
-        var d = a.Document;
-        var tlp = request.Tlp?.Trim().ToUpperInvariant() ?? d.Tlp;
-        var severity = request.Severity?.Trim().ToLowerInvariant() ?? d.Severity;
-        if (!AdvisoryDocument.TlpLabels.Contains(tlp))
-        {
-            return Error.Validation("tlp", "tlp is CLEAR, GREEN, AMBER, AMBER+STRICT or RED.").ToProblem();
-        }
-        if (!AdvisoryDocument.Severities.Contains(severity))
-        {
-            return Error.Validation("severity", "severity is low, medium, high or critical.").ToProblem();
-        }
-        if (new[] { request.En, request.Fr }.Any(t => t is not null && (t.Title.Length > 300 || t.Summary.Length > 20_000
-            || (t.Recommendations?.Length ?? 0) > 20_000 || (t.Workarounds?.Length ?? 0) > 20_000)))
-        {
-            return Error.Validation("text", "A title is limited to 300 characters, the other texts to 20,000.").ToProblem();
-        }
-        if (request.Products is { Count: > 200 } || request.References is { Count: > 100 })
-        {
-            return Error.Validation("products", "At most 200 products and 100 references.").ToProblem();
-        }
-        if (request.ConstituentIds is { } ids)
-        {
-            var known = await db.Constituents.CountAsync(c => ids.Contains(c.Id), ct);
-            if (known != ids.Distinct().Count())
-            {
-                return Error.Validation("constituentIds", "An unknown constituent is named.").ToProblem();
-            }
-            a.Constituents = JsonSerializer.Serialize(ids.Distinct().ToList());
-        }
-        a.Set(d with
-        {
-            Tlp = tlp,
-            Severity = severity,
-            En = request.En ?? d.En,
-            Fr = request.Fr ?? d.Fr,
-            Products = request.Products ?? d.Products,
-            References = request.References ?? d.References,
-        }, time.GetUtcNow());
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(await ToDtoAsync(a, db, ct));
+        var updated = await service.UpdateAsync(a, request, AuditActor.Of(http), Via, ct);
+        return updated.IsSuccess ? TypedResults.Ok(await ToDtoAsync(a, db, ct)) : updated.Error!.ToProblem();
     }
 
     private static async Task<Results<Ok<AdvisoryDto>, ProblemHttpResult>> Publish(string key, PublishRequest request, AdvisoryService service, VigieDb db,
-        CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
         if (await service.FindAsync(key, ct) is not { } a)
         {
             return Error.NotFound($"Bulletin {key}").ToProblem();
         }
-        var published = await service.PublishAsync(a, request.Summary ?? "", ct);
+        var published = await service.PublishAsync(a, request.Summary ?? "", AuditActor.Of(http), Via, ct);
         return published.IsSuccess ? TypedResults.Ok(await ToDtoAsync(a, db, ct)) : published.Error!.ToProblem();
     }
 
     private static async Task<Results<Ok<DistributionResult>, ProblemHttpResult>> Distribute(string key, AdvisoryService service, AdvisoryDistribution distribution,
-        CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
         if (await service.FindAsync(key, ct) is not { } a)
         {
             return Error.NotFound($"Bulletin {key}").ToProblem();
         }
-        var result = await distribution.DistributeAsync(a, ct);
+        var result = await distribution.DistributeAsync(a, AuditActor.Of(http), Via, ct);
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
     }
 }

@@ -57,6 +57,8 @@ public static class AdvisoryJson
 
     public static string Write(AdvisoryDocument d) => JsonSerializer.Serialize(d, Options);
 
+    public static string Write(AdvisoryProduct p) => JsonSerializer.Serialize(p, Options);
+
     public static AdvisoryDocument Read(string json) => JsonSerializer.Deserialize<AdvisoryDocument>(json, Options)!;
 }
 

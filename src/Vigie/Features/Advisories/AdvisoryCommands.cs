@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Vigie.Cli;
 using Vigie.Data;
+using Vigie.Features.Audit;
 using Vigie.Features.Identity;
 using Vigie.Features.Watch;
 
@@ -14,6 +15,8 @@ namespace Vigie.Features.Advisories;
 /// </summary>
 public static class AdvisoryCommands
 {
+    private const string Via = "cli";
+
     public static Command Build()
     {
         var cve = new Option<string>("--cve") { Description = "The stored CVE to draft from, e.g. CVE-2021-44228.", Required = true };
@@ -26,7 +29,8 @@ public static class AdvisoryCommands
             await using var scope = app.Services.CreateAsyncScope();
             var text = scope.ServiceProvider.GetRequiredService<IStringLocalizer<WatchText>>();
             var service = scope.ServiceProvider.GetRequiredService<AdvisoryService>();
-            var created = await service.DraftFromCveAsync(parse.GetValue(cve)!, "cli", ct);
+            var says = scope.ServiceProvider.GetRequiredService<IStringLocalizer<AdvisoriesText>>();
+            var created = await service.DraftFromCveAsync(parse.GetValue(cve)!, AuditActor.Cli(), Via, ct);
             if (!created.IsSuccess)
             {
                 return IdentityCommands.Fail(text["Show.NotFound", parse.GetValue(cve)!.Trim().ToUpperInvariant()]);
@@ -34,10 +38,10 @@ public static class AdvisoryCommands
             var advisory = created.Value!;
             if (parse.GetValue(publish))
             {
-                var published = await service.PublishAsync(advisory, "", ct);
+                var published = await service.PublishAsync(advisory, "", AuditActor.Cli(), Via, ct);
                 if (!published.IsSuccess)
                 {
-                    await Console.Error.WriteLineAsync(text["Advisory.NotPublished", advisory.TrackingId, published.Error!.Message]);
+                    await Console.Error.WriteLineAsync(says["Cli.CreatedNotPublished", advisory.TrackingId, AdvisoryRefusal.Message(published.Error!, says)]);
                     Console.WriteLine(advisory.TrackingId);
                     return 1;
                 }
@@ -69,9 +73,10 @@ public static class AdvisoryCommands
             {
                 return IdentityCommands.Fail(text["Advisory.NotFound", parse.GetValue(id)!]);
             }
-            if (AdvisoryService.Incomplete(advisory.Document) is { } why)
+            if (AdvisoryService.Refusal(advisory.Document) is { } why)
             {
-                return IdentityCommands.Fail(text["Advisory.Incomplete", advisory.TrackingId, why]);
+                var says = scope.ServiceProvider.GetRequiredService<IStringLocalizer<AdvisoriesText>>();
+                return IdentityCommands.Fail(says["Cli.Incomplete", advisory.TrackingId, why.In(says)]);
             }
             Console.WriteLine(service.Csaf(advisory, parse.GetValue(lang)!));
             return 0;
@@ -91,10 +96,11 @@ public static class AdvisoryCommands
             {
                 return IdentityCommands.Fail(text["Advisory.NotFound", parse.GetValue(publishId)!]);
             }
-            var published = await service.PublishAsync(advisory, parse.GetValue(summary)!, ct);
+            var published = await service.PublishAsync(advisory, parse.GetValue(summary)!, AuditActor.Cli(), Via, ct);
             if (!published.IsSuccess)
             {
-                return IdentityCommands.Fail(text["Advisory.NotPublished", advisory.TrackingId, published.Error!.Message]);
+                var says = scope.ServiceProvider.GetRequiredService<IStringLocalizer<AdvisoriesText>>();
+                return IdentityCommands.Fail(says["Cli.NotPublished", advisory.TrackingId, AdvisoryRefusal.Message(published.Error!, says)]);
             }
             Console.WriteLine($"{advisory.TrackingId}\trevision {published.Value!.Document.Revisions.Max(r => r.Number)}");
             return 0;

@@ -61,17 +61,17 @@ public sealed record DistributionResult(int Sent, int Skipped, IReadOnlyList<Adv
 public sealed class AdvisoryDistribution(VigieDb db, AdvisoryService advisories, MailCrypto crypto, MailOutbox outbox, TimeProvider time,
     IOptions<TeamProfileOptions> team)
 {
-    public async Task<Vigie.Core.Result<DistributionResult>> DistributeAsync(Advisory advisory, CancellationToken ct)
+    public async Task<Vigie.Core.Result<DistributionResult>> DistributeAsync(Advisory advisory, Audit.AuditActor actor, string via, CancellationToken ct)
     {
         var document = advisory.Document;
         if (!document.Published)
         {
-            return Vigie.Core.Error.Validation("advisory", "Publish the bulletin before sending it.");
+            return new AdvisoryRefusal("not-published", "advisory").ToError();
         }
         var constituents = advisory.ConstituentIds;
         if (constituents.Count == 0)
         {
-            return Vigie.Core.Error.Validation("constituents", "Choose the constituents the bulletin concerns.");
+            return new AdvisoryRefusal("no-constituents", "constituents").ToError();
         }
         var revision = document.Revisions.Max(r => r.Number);
         var already = (await db.Set<AdvisoryDelivery>().AsNoTracking().Where(d => d.AdvisoryId == advisory.Id && d.Revision == revision)
@@ -111,7 +111,18 @@ public sealed class AdvisoryDistribution(VigieDb db, AdvisoryService advisories,
             deliveries.Add(delivery);
         }
         await db.SaveChangesAsync(ct);
-        return new DistributionResult(deliveries.Count(d => d.Sent), deliveries.Count(d => !d.Sent), deliveries);
+        var result = new DistributionResult(deliveries.Count(d => d.Sent), deliveries.Count(d => !d.Sent), deliveries);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        await advisories.RecordAsync(actor, Audit.AuditActions.Share, advisory, Audit.AuditOutcomes.Success, new()
+        {
+            ["via"] = via,
+            ["operation"] = "distribute",
+            ["revision"] = revision.ToString(inv),
+            ["tlp"] = document.Tlp,
+            ["sent"] = result.Sent.ToString(inv),
+            ["skipped"] = result.Skipped.ToString(inv),
+        });
+        return result;
     }
 
     private static MimeMessage Message(Advisory advisory, AdvisoryDocument d, int revision, TeamProfileOptions profile, byte[] csaf)
