@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigie.Core.Advisories;
 using Vigie.Features.Advisories;
@@ -174,6 +175,52 @@ public abstract class AdvisoryTests(Rfc2350App app) : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/.well-known/csaf/white/2026/{CsafWriter.FileName(amber.TrackingId)}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/.well-known/csaf/white/2026/{CsafWriter.FileName(draft.TrackingId)}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/.well-known/csaf/white/2026/..%2F..%2Fappsettings.json", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Edits_to_a_published_bulletin_stay_inside_until_they_are_published_as_a_revision()
+    {
+        app.SkipIfUnavailable();
+        await ImportAsync();
+        var clear = await DraftAsync("CVE-2023-25690", Translated, publish: true);
+        var amber = await DraftAsync("CVE-2025-4565", d => Translated(d) with { Tlp = "AMBER" }, publish: true);
+        var anonymous = app.Factory.CreateClient();
+        var path = $"/.well-known/csaf/white/2026/{CsafWriter.FileName(clear.TrackingId)}";
+        var served = await anonymous.GetByteArrayAsync(path, Ct);
+
+        // The analysts edit both, the AMBER one even to CLEAR: nothing changes outside until they publish.
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Vigie.Data.VigieDb>();
+            foreach (var (id, edit) in new (Guid, Func<AdvisoryDocument, AdvisoryDocument>)[]
+            {
+                (clear.Id, d => d with { En = d.En with { Title = "Unpublished new title" } }),
+                (amber.Id, d => d with { Tlp = "CLEAR", En = d.En with { Title = "Not yet cleared" } }),
+            })
+            {
+                var a = await db.Set<Advisory>().SingleAsync(x => x.Id == id, Ct);
+                a.Set(edit(a.Document), app.Time.GetUtcNow());
+            }
+            await db.SaveChangesAsync(Ct);
+        }
+        Assert.Equal(served, await anonymous.GetByteArrayAsync(path, Ct));
+        Assert.DoesNotContain("Unpublished new title", await anonymous.GetStringAsync("/advisories.atom", Ct));
+        Assert.DoesNotContain("Unpublished new title", await anonymous.GetStringAsync($"/advisories/{clear.TrackingId}", Ct));
+        Assert.DoesNotContain(amber.TrackingId, await anonymous.GetStringAsync("/.well-known/csaf/white/index.txt", Ct));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/advisories/{amber.TrackingId}", Ct)).StatusCode);
+        Assert.Contains("\"Unpublished new title\"", await app.Client("analyst").GetStringAsync($"/api/v1/advisories/{clear.TrackingId}", Ct));
+
+        // Published as revision 2, the edit is what is served.
+        await using (var scope = app.Scope())
+        {
+            var a = await scope.ServiceProvider.GetRequiredService<Vigie.Data.VigieDb>().Set<Advisory>().SingleAsync(x => x.Id == clear.Id, Ct);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<AdvisoryService>().PublishAsync(a, "New title",
+                new Vigie.Features.Audit.AuditActor(null, "analyst@csirt.test", null), "test", Ct)).IsSuccess);
+        }
+        var revised = JsonDocument.Parse(await anonymous.GetByteArrayAsync(path, Ct)).RootElement.GetProperty("document");
+        Assert.Equal("Unpublished new title", revised.GetProperty("title").GetString());
+        Assert.Equal("2", revised.GetProperty("tracking").GetProperty("version").GetString());
+        Assert.Contains("Unpublished new title", await anonymous.GetStringAsync("/advisories.atom", Ct));
     }
 }
 

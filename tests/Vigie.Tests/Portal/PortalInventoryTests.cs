@@ -249,8 +249,12 @@ public abstract class PortalInventoryTests(VigieApp app)
             new AdvisoryText($"Titre français {name} {x}", $"Résumé français de {name}.", "Mettez à jour sans attendre."),
             [new AdvisoryCve("CVE-2024-3400", null, 10.0, null, "3.1")], [new AdvisoryProduct("Palo Alto Networks", "PAN-OS", "<11.1.2", "11.1.2")],
             [], published ? [new AdvisoryRevision(1, now, "Initial")] : [], now);
-        var advisory = new Advisory { Id = Guid.CreateVersion7(), CreatedAt = now, CreatedBy = "lead@csirt.test", PublishedAt = published ? now : null };
+        var advisory = new Advisory { Id = Guid.CreateVersion7(), CreatedAt = now, CreatedBy = "lead@csirt.test" };
         advisory.Set(document, now);
+        if (published)
+        {
+            advisory.MarkPublished(now);
+        }
         await using var scope = app.Scope();
         var db = scope.ServiceProvider.GetRequiredService<VigieDb>();
         db.Add(advisory);

@@ -6,8 +6,10 @@ using Vigie.Core.Advisories;
 namespace Vigie.Features.Advisories;
 
 /// <summary>
-/// A bulletin: its content (<see cref="AdvisoryDocument"/>, kept whole as JSON) plus the columns lists and the public
-/// feed query: tracking id, TLP, publication time, the constituents it concerns.
+/// A bulletin: its working content (<see cref="AdvisoryDocument"/>, kept whole as JSON, what analysts edit) and, once
+/// published, the content as last published (<see cref="PublishedContent"/>, with its TLP): everything outside the team —
+/// the CSAF provider, the public pages, the portal, the mails — reads only the latter, so an edit is seen outside only
+/// when it is published as a new revision. Plus the columns lists need: tracking id, TLP, titles, the constituents it concerns.
 /// </summary>
 public sealed class Advisory
 {
@@ -37,7 +39,20 @@ public sealed class Advisory
     /// <summary>Last publication (a new revision each time), or null for a draft.</summary>
     public DateTimeOffset? PublishedAt { get; set; }
 
+    /// <summary>The document as last published (JSON), or null for a draft.</summary>
+    public string? PublishedContent { get; set; }
+
+    /// <summary>The TLP of the last published revision: what decides who outside the team may see it.</summary>
+    public string? PublishedTlp { get; set; }
+
+    /// <summary>The working copy, as analysts edit it.</summary>
     public AdvisoryDocument Document => AdvisoryJson.Read(Content);
+
+    /// <summary>The last published revision, or null for a draft.</summary>
+    public AdvisoryDocument? Published => PublishedContent is null ? null : AdvisoryJson.Read(PublishedContent);
+
+    /// <summary>Freezes the working copy as the published revision.</summary>
+    public void MarkPublished(DateTimeOffset now) => (PublishedContent, PublishedTlp, PublishedAt) = (Content, Document.Tlp, now);
 
     public IReadOnlyList<Guid> ConstituentIds => JsonSerializer.Deserialize<List<Guid>>(Constituents) ?? [];
 
@@ -69,10 +84,11 @@ internal sealed class AdvisoryConfiguration : IEntityTypeConfiguration<Advisory>
         b.ToTable("Advisories");
         b.Property(a => a.TrackingId).HasMaxLength(64);
         b.Property(a => a.Tlp).HasMaxLength(16);
+        b.Property(a => a.PublishedTlp).HasMaxLength(16);
         b.Property(a => a.TitleEn).HasMaxLength(300);
         b.Property(a => a.TitleFr).HasMaxLength(300);
         b.Property(a => a.CreatedBy).HasMaxLength(320);
         b.HasIndex(a => a.TrackingId).IsUnique();
-        b.HasIndex(a => new { a.Tlp, a.PublishedAt });
+        b.HasIndex(a => new { a.PublishedTlp, a.PublishedAt });
     }
 }

@@ -63,8 +63,8 @@ public sealed class AdvisoryDistribution(VigieDb db, AdvisoryService advisories,
 {
     public async Task<Vigie.Core.Result<DistributionResult>> DistributeAsync(Advisory advisory, Audit.AuditActor actor, string via, CancellationToken ct)
     {
-        var document = advisory.Document;
-        if (!document.Published)
+        // The last published revision is what goes out, not edits made since.
+        if (advisory.Published is not { } document)
         {
             return new AdvisoryRefusal("not-published", "advisory").ToError();
         }

@@ -358,7 +358,7 @@ public sealed partial class AdvisoryService(VigieDb db, VulnerabilityStore store
             return refusal.ToError();
         }
         advisory.Set(next, now);
-        advisory.PublishedAt = now;
+        advisory.MarkPublished(now);
         await db.SaveChangesAsync(ct);
         await RecordAsync(actor, AuditActions.Change, advisory, AuditOutcomes.Success,
             new() { ["via"] = via, ["operation"] = "publish", ["revision"] = Number(number), ["summary"] = Cut(next.Revisions[^1].Summary), ["tlp"] = d.Tlp });
@@ -376,9 +376,13 @@ public sealed partial class AdvisoryService(VigieDb db, VulnerabilityStore store
         return new CsafPublisher(profile.Name, ns, profile.IncidentEmail);
     }
 
-    /// <summary>The bulletin as CSAF 2.0 JSON (indented, UTF-8), in English or French.</summary>
-    public string Csaf(Advisory advisory, string lang = "en") =>
-        CsafWriter.Write(advisory.Document, Publisher(), lang, advisory.UpdatedAt, Version).ToJsonString(Indented);
+    /// <summary>
+    /// The bulletin as CSAF 2.0 JSON (indented, UTF-8), in English or French: the last published revision, as served and
+    /// mailed (edits made since are not in it); a draft's working copy.
+    /// </summary>
+    public string Csaf(Advisory advisory, string lang = "en") => advisory.Published is { } published
+        ? CsafWriter.Write(published, Publisher(), lang, advisory.PublishedAt!.Value, Version).ToJsonString(Indented)
+        : CsafWriter.Write(advisory.Document, Publisher(), lang, advisory.UpdatedAt, Version).ToJsonString(Indented);
 
     // The documents are JSON, never HTML: "<" and ">" (vers ranges) stay readable instead of \\u003C escapes.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

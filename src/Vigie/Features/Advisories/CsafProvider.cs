@@ -41,8 +41,8 @@ public static class CsafProvider
     /// <summary>Published TLP:CLEAR bulletins, oldest first, with their path under white/ and their CSAF bytes.</summary>
     private static async Task<List<(Advisory Advisory, AdvisoryDocument Document, string Path)>> PublishedAsync(VigieDb db, CancellationToken ct)
     {
-        var rows = await db.Set<Advisory>().AsNoTracking().Where(a => a.Tlp == "CLEAR" && a.PublishedAt != null).OrderBy(a => a.TrackingId).ToListAsync(ct);
-        return [.. rows.Select(a => (a, a.Document)).Select(x => (x.a, x.Document,
+        var rows = await db.Set<Advisory>().AsNoTracking().Where(a => a.PublishedTlp == "CLEAR").OrderBy(a => a.TrackingId).ToListAsync(ct);
+        return [.. rows.Select(a => (a, Document: a.Published!)).Select(x => (x.a, x.Document,
             $"{x.Document.Revisions.Min(r => r.Date).UtcDateTime.Year.ToString(CultureInfo.InvariantCulture)}/{CsafWriter.FileName(x.a.TrackingId)}"))];
     }
 

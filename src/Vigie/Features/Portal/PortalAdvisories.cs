@@ -20,8 +20,8 @@ public sealed class PortalAdvisories(VigieDb db)
         var org = IncidentAccess.ContactOrganisation(user);
         var me = user.Actor().ToLowerInvariant();
         var deliveries = db.Set<AdvisoryDelivery>().AsNoTracking();
-        return db.Set<Advisory>().AsNoTracking().Where(a => org != null && a.PublishedAt != null
-            && deliveries.Any(d => d.AdvisoryId == a.Id && d.ConstituentId == org && (a.Tlp != "RED" || d.Email.ToLower() == me)));
+        return db.Set<Advisory>().AsNoTracking().Where(a => org != null && a.PublishedContent != null
+            && deliveries.Any(d => d.AdvisoryId == a.Id && d.ConstituentId == org && (a.PublishedTlp != "RED" || d.Email.ToLower() == me)));
     }
 
     public Task<List<Advisory>> ListAsync(ClaimsPrincipal user, CancellationToken ct) =>

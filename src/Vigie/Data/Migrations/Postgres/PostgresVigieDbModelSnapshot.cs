@@ -752,6 +752,13 @@ namespace Vigie.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PublishedContent")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublishedTlp")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("TitleEn")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -780,7 +787,7 @@ namespace Vigie.Data.Migrations.Postgres
                     b.HasIndex("TrackingId")
                         .IsUnique();
 
-                    b.HasIndex("Tlp", "PublishedAt");
+                    b.HasIndex("PublishedTlp", "PublishedAt");
 
                     b.ToTable("Advisories", (string)null);
                 });

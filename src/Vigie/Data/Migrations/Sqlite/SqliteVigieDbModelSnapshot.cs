@@ -746,6 +746,13 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PublishedContent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedTlp")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TitleEn")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -774,7 +781,7 @@ namespace Vigie.Data.Migrations.Sqlite
                     b.HasIndex("TrackingId")
                         .IsUnique();
 
-                    b.HasIndex("Tlp", "PublishedAt");
+                    b.HasIndex("PublishedTlp", "PublishedAt");
 
                     b.ToTable("Advisories", (string)null);
                 });

@@ -6,11 +6,31 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Vigie.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class FeedStates : Migration
+    public partial class FeedStatesAndPublishedRevisions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Advisories_Tlp_PublishedAt",
+                table: "Advisories");
+
+            migrationBuilder.AddColumn<string>(
+                name: "PublishedContent",
+                table: "Advisories",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "PublishedTlp",
+                table: "Advisories",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            // Bulletins published before this version: their current content is what was published.
+            migrationBuilder.Sql("UPDATE \"Advisories\" SET \"PublishedContent\" = \"Content\", \"PublishedTlp\" = \"Tlp\" WHERE \"PublishedAt\" IS NOT NULL;");
+
             migrationBuilder.CreateTable(
                 name: "FeedStates",
                 columns: table => new
@@ -31,6 +51,11 @@ namespace Vigie.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Advisories_PublishedTlp_PublishedAt",
+                table: "Advisories",
+                columns: new[] { "PublishedTlp", "PublishedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FeedStates_Url",
                 table: "FeedStates",
                 column: "Url",
@@ -42,6 +67,23 @@ namespace Vigie.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "FeedStates");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Advisories_PublishedTlp_PublishedAt",
+                table: "Advisories");
+
+            migrationBuilder.DropColumn(
+                name: "PublishedContent",
+                table: "Advisories");
+
+            migrationBuilder.DropColumn(
+                name: "PublishedTlp",
+                table: "Advisories");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Advisories_Tlp_PublishedAt",
+                table: "Advisories",
+                columns: new[] { "Tlp", "PublishedAt" });
         }
     }
 }
