@@ -25,6 +25,10 @@ public static partial class CsafValidator
             ["6.1.4"] = MissingGroupId,
             ["6.1.5"] = MultipleGroupId,
             ["6.1.6"] = ContradictingStatus,
+            ["6.1.7"] = MultipleScoresPerVersion,
+            ["6.1.8"] = InvalidCvss,
+            ["6.1.9"] = InvalidCvssComputation,
+            ["6.1.10"] = InconsistentCvss,
             ["6.1.12"] = Language,
             ["6.1.13"] = Purl,
             ["6.1.14"] = SortedRevisionHistory,
@@ -61,6 +65,9 @@ public static partial class CsafValidator
 
     private static readonly Lazy<JsonSchema> Schema = new(LoadSchema);
 
+    /// <summary>FIRST's CVSS schemas by version ("2.0", "3.0", "3.1"), filled when <see cref="Schema"/> is loaded.</summary>
+    private static readonly Dictionary<string, JsonSchema> CvssSchemas = new(StringComparer.Ordinal);
+
     private static JsonSchema LoadSchema()
     {
         var assembly = typeof(CsafValidator).Assembly;
@@ -81,6 +88,7 @@ public static partial class CsafValidator
             node["$schema"] = "http://json-schema.org/draft-07/schema#";
             var cvss = JsonSchema.FromText(node.ToJsonString(), new BuildOptions { SchemaRegistry = SchemaRegistry.Global }, new Uri($"https://www.first.org/cvss/cvss-v{version}.json"));
             SchemaRegistry.Global.Register(new Uri($"https://www.first.org/cvss/cvss-v{version}.json"), cvss);
+            CvssSchemas[version] = cvss;
         }
         return JsonSchema.FromText(Text("csaf_json_schema.json"));
     }
