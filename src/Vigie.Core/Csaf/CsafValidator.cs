@@ -13,7 +13,7 @@ public sealed record CsafFinding(string Test, string InstancePath, string Messag
 /// tests of CSAF 2.0 §6.1 that Vigie implements (<see cref="Implemented"/>). Each test is checked against the OASIS
 /// conformance set (csaf_2.0/test/validator/data, testcases.json) in the test suite.
 /// </summary>
-public static class CsafValidator
+public static partial class CsafValidator
 {
     /// <summary>The mandatory tests implemented, by their section number.</summary>
     public static readonly IReadOnlyDictionary<string, Func<JsonNode, IEnumerable<CsafFinding>>> Implemented =
@@ -25,16 +25,48 @@ public static class CsafValidator
             ["6.1.4"] = MissingGroupId,
             ["6.1.5"] = MultipleGroupId,
             ["6.1.6"] = ContradictingStatus,
+            ["6.1.7"] = MultipleScoresPerVersion,
+            ["6.1.8"] = InvalidCvss,
+            ["6.1.9"] = InvalidCvssComputation,
+            ["6.1.10"] = InconsistentCvss,
+            ["6.1.12"] = Language,
+            ["6.1.13"] = Purl,
             ["6.1.14"] = SortedRevisionHistory,
+            ["6.1.15"] = Translator,
+            ["6.1.16"] = LatestDocumentVersion,
+            ["6.1.17"] = DocumentStatusDraft,
+            ["6.1.18"] = ReleasedRevisionHistory,
+            ["6.1.19"] = PreReleaseRevisions,
+            ["6.1.20"] = NonDraftDocumentVersion,
+            ["6.1.21"] = MissingRevision,
             ["6.1.22"] = MultipleRevisionNumbers,
             ["6.1.23"] = MultipleCve,
             ["6.1.24"] = MultipleInvolvements,
             ["6.1.25"] = MultipleHashAlgorithms,
+            ["6.1.26"] = ProhibitedCategoryName,
+            ["6.1.27.1"] = ProfileDocumentNotes,
+            ["6.1.27.2"] = ProfileDocumentReferences,
+            ["6.1.27.3"] = ProfileNoVulnerabilities,
+            ["6.1.27.4"] = ProfileProductTree,
+            ["6.1.27.5"] = ProfileVulnerabilityNotes,
+            ["6.1.27.6"] = ProfileProductStatus,
+            ["6.1.27.7"] = ProfileVexProductStatus,
+            ["6.1.27.8"] = ProfileVulnerabilityId,
+            ["6.1.27.9"] = ProfileImpactStatement,
+            ["6.1.27.10"] = ProfileActionStatement,
+            ["6.1.27.11"] = ProfileVulnerabilities,
+            ["6.1.28"] = Translation,
             ["6.1.29"] = RemediationWithoutProduct,
+            ["6.1.30"] = MixedVersioning,
+            ["6.1.31"] = VersionRangeInProductVersion,
             ["6.1.32"] = FlagWithoutProduct,
+            ["6.1.33"] = MultipleVexFlags,
         };
 
     private static readonly Lazy<JsonSchema> Schema = new(LoadSchema);
+
+    /// <summary>FIRST's CVSS schemas by version ("2.0", "3.0", "3.1"), filled when <see cref="Schema"/> is loaded.</summary>
+    private static readonly Dictionary<string, JsonSchema> CvssSchemas = new(StringComparer.Ordinal);
 
     private static JsonSchema LoadSchema()
     {
@@ -56,6 +88,7 @@ public static class CsafValidator
             node["$schema"] = "http://json-schema.org/draft-07/schema#";
             var cvss = JsonSchema.FromText(node.ToJsonString(), new BuildOptions { SchemaRegistry = SchemaRegistry.Global }, new Uri($"https://www.first.org/cvss/cvss-v{version}.json"));
             SchemaRegistry.Global.Register(new Uri($"https://www.first.org/cvss/cvss-v{version}.json"), cvss);
+            CvssSchemas[version] = cvss;
         }
         return JsonSchema.FromText(Text("csaf_json_schema.json"));
     }
