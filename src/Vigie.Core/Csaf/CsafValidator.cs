@@ -106,6 +106,14 @@ public static partial class CsafValidator
             .Distinct()];
     }
 
+    /// <summary>
+    /// The tests without which a vendor's document cannot be read reliably (product and group ids defined once, not
+    /// circular, no contradicting status): with the schema, what refuses a document on import. Other findings (a CVSS
+    /// score that does not match its vector, a sloppy revision history…) are reported, and the document is still read:
+    /// a watch that drops a vendor's advisory for a rounding error would miss the vulnerability.
+    /// </summary>
+    public static readonly IReadOnlySet<string> NeededToRead = new HashSet<string>(StringComparer.Ordinal) { "schema", "6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.1.5", "6.1.6" };
+
     /// <summary>The schema, then every implemented mandatory test.</summary>
     public static IReadOnlyList<CsafFinding> Validate(JsonElement document)
     {

@@ -219,6 +219,10 @@ public abstract class WatchTests(VigieApp app)
         var broken = System.Text.Json.Nodes.JsonNode.Parse(bsi)!;
         broken["document"]!["tracking"]!["id"] = "BSI-2022-BROKEN";
         broken["vulnerabilities"]![0]!["product_status"]!["known_affected"]!.AsArray().Add("CSAFPID-NOWHERE");
+        // A vendor's rounding slip (6.1.9: the base score does not match the vector) is said, but the advisory is read.
+        var sloppy = System.Text.Json.Nodes.JsonNode.Parse(bsi)!;
+        sloppy["document"]!["tracking"]!["id"] = "BSI-2022-SLOPPY";
+        sloppy["vulnerabilities"]![0]!["scores"]![0]!["cvss_v3"]!["baseScore"] = 6.2;
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -230,16 +234,25 @@ public abstract class WatchTests(VigieApp app)
             {
                 s.Write(Encoding.UTF8.GetBytes(broken.ToJsonString()));
             }
+            using (var s = zip.CreateEntry("csaf/sloppy.json").Open())
+            {
+                s.Write(Encoding.UTF8.GetBytes(sloppy.ToJsonString()));
+            }
         }
         var result = await UploadAsync("lead", "vendors.zip", buffer.ToArray());
         var rejected = Assert.Single(result.GetProperty("rejected").EnumerateArray());
         Assert.Equal("vendors.zip!csaf/broken.json", rejected.GetProperty("where").GetString());
         Assert.Contains("invalid CSAF: 6.1.1 /vulnerabilities/0/product_status/known_affected/", rejected.GetProperty("reason").GetString());
+        var warning = Assert.Single(result.GetProperty("warnings").EnumerateArray());
+        Assert.Equal("vendors.zip!csaf/sloppy.json", warning.GetProperty("where").GetString());
+        Assert.Contains("6.1.9 /vulnerabilities/0/scores/0/cvss_v3/baseScore", warning.GetProperty("reason").GetString());
         var entry = Assert.Single(await WatchOfAsync(org));
         Assert.Equal(("CVE-2022-27193", "exact"), (entry.CveId, entry.Confidence));
         Assert.Contains("csaf product_status.known_affected", entry.Evidence);
         var detail = await app.Client("auditor").GetFromJsonAsync<JsonElement>("/api/v1/vulnerabilities/CVE-2022-27193", Ct);
         Assert.Contains(detail.GetProperty("facts").EnumerateArray(), f => f.GetProperty("source").GetString()!.EndsWith("/BSI-2022-0001", StringComparison.Ordinal));
+        Assert.Contains(detail.GetProperty("facts").EnumerateArray(), f => f.GetProperty("source").GetString()!.EndsWith("/BSI-2022-SLOPPY", StringComparison.Ordinal));
+        Assert.DoesNotContain(detail.GetProperty("facts").EnumerateArray(), f => f.GetProperty("source").GetString()!.EndsWith("/BSI-2022-BROKEN", StringComparison.Ordinal));
     }
 }
 

@@ -19,7 +19,8 @@ public sealed record VulnerabilityPage(IReadOnlyList<VulnerabilityListItem> Item
 
 public sealed record VulnerabilityDetailDto(VulnerabilityListItem Summary, IReadOnlyList<VulnerabilityRecord> Facts, KevListing? Kev, EpssEntry? Epss);
 
-public sealed record ImportResultDto(int Files, int Read, int New, int Updated, int Unchanged, IReadOnlyList<ImportRejection> Rejected, int Rematched);
+public sealed record ImportResultDto(int Files, int Read, int New, int Updated, int Unchanged, IReadOnlyList<ImportRejection> Rejected, int Rematched,
+    IReadOnlyList<ImportRejection> Warnings);
 
 /// <summary>The vulnerability store over HTTP: list, detail with every source's facts, and upload of feed files.</summary>
 public static class VulnerabilitiesApi
@@ -99,7 +100,7 @@ public static class VulnerabilitiesApi
             var result = await import.ImportAsync(path, FeedFormat.Auto, null, ct);
             var rematch = result.Changed.Count > 0 ? await watch.RematchAsync(result.Changed, ct) : null;
             return TypedResults.Ok(new ImportResultDto(result.Files, result.Read, result.New, result.Updated, result.Unchanged,
-                [.. result.Rejected.Take(500)], rematch?.Vulnerabilities ?? 0));
+                [.. result.Rejected.Take(500)], rematch?.Vulnerabilities ?? 0, [.. result.Warnings.Take(500)]));
         }
         finally
         {

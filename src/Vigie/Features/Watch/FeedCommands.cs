@@ -59,6 +59,10 @@ public static class FeedCommands
             {
                 await Console.Error.WriteLineAsync(text["Import.Rejected", r.Where, r.Reason]);
             }
+            foreach (var w in result.Import.Warnings.Take(200))
+            {
+                await Console.Error.WriteLineAsync(text["Import.Warning", w.Where, w.Reason]);
+            }
             await Console.Error.WriteLineAsync(text["Csaf.Summary", result.Publisher ?? url.Host, result.Entries, result.Verified, result.Unchanged, result.Rejected.Count,
                 result.Import.New, result.Import.Updated, options.DryRun ? text["Inventory.DryRun"].Value : ""]);
             if (!options.DryRun && result.Import.Changed.Count > 0)

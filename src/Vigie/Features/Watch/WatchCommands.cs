@@ -52,6 +52,10 @@ public static class WatchCommands
             {
                 await Console.Error.WriteLineAsync(text["Import.Rejected", r.Where, r.Reason]);
             }
+            foreach (var w in result.Warnings.Take(200))
+            {
+                await Console.Error.WriteLineAsync(text["Import.Warning", w.Where, w.Reason]);
+            }
             await Console.Error.WriteLineAsync(text["Import.Summary", result.Files, result.Read, result.New, result.Updated, result.Unchanged, result.Rejected.Count]);
             if (result.Changed.Count > 0)
             {
