@@ -97,6 +97,7 @@ public sealed class WatchService(VigieDb db, InventoryService inventory, TimePro
         var raised = (await db.Set<WatchAlert>().AsNoTracking().Where(a => page.Contains(a.CveId)).Select(a => new { a.Kind, a.CveId, a.ConstituentId }).ToListAsync(ct))
             .Select(a => (a.Kind, a.CveId, a.ConstituentId)).ToHashSet();
         var seen = new HashSet<(string, Guid)>();
+        var fresh = new List<VulnerabilityMatch>();
         int total = 0, added = 0, gone = 0, alerts = 0;
         foreach (var id in page)
         {
@@ -119,7 +120,7 @@ public sealed class WatchService(VigieDb db, InventoryService inventory, TimePro
                         Id = Guid.CreateVersion7(now), CveId = id, InventoryItemId = match.InventoryId, ConstituentId = match.ConstituentId,
                         FirstSeenAt = now, Decision = MatchDecision.Open,
                     };
-                    db.Add(row);
+                    fresh.Add(row);
                     existing[(id, match.InventoryId)] = row;
                     added++;
                 }
@@ -153,7 +154,13 @@ public sealed class WatchService(VigieDb db, InventoryService inventory, TimePro
             row.Active = false;
             gone++;
         }
-        await db.SaveChangesAsync(ct);
+        // New matches in bulk (a first rematch writes a hundred thousand), the changed ones and the alerts with them.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await BulkInsert.AddAsync(db, fresh, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
         db.ChangeTracker.Clear();
         return (total, added, gone, alerts);
     }
