@@ -234,14 +234,7 @@ public static class CsafWriter
     private static string Date(DateTimeOffset d) => d.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The CVSS v3 qualitative rating of a base score.</summary>
-    public static string Severity(double score) => score switch
-    {
-        0 => "NONE",
-        < 4 => "LOW",
-        < 7 => "MEDIUM",
-        < 9 => "HIGH",
-        _ => "CRITICAL",
-    };
+    public static string Severity(double score) => Vulnerabilities.CvssScores.Severity(score);
 
     /// <summary>The CSAF file name of a tracking id (§5.1).</summary>
     public static string FileName(string trackingId) => Csaf.CsafProviderFeed.FileName(trackingId);
