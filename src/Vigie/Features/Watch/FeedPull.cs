@@ -28,6 +28,9 @@ public sealed class PulledFeed
     public bool AllowUnsigned { get; set; }
 
     public bool IsCsafProvider => string.Equals(Format, "csaf-provider", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The URL its <see cref="FeedState"/> is kept under: the provider's metadata for a CSAF provider, else the feed's.</summary>
+    public string StateUrl => IsCsafProvider ? CsafFetch.MetadataUrl(Url).AbsoluteUri : Url;
 }
 
 public sealed class FeedPullOptions
@@ -108,14 +111,14 @@ public sealed class FeedPull(IHttpClientFactory clients, IOptions<FeedPullOption
     /// <summary>The last state of each configured feed, by feed name.</summary>
     public static async Task<Dictionary<string, FeedState>> LastStatesAsync(VigieDb db, IReadOnlyList<PulledFeed> feeds, CancellationToken ct)
     {
-        var urls = feeds.ToDictionary(f => f.IsCsafProvider ? CsafFetch.MetadataUrl(f.Url).AbsoluteUri : f.Url, f => f.Name);
+        var urls = feeds.ToDictionary(f => f.StateUrl, f => f.Name);
         var keys = urls.Keys.ToList();
         return (await db.Set<FeedState>().AsNoTracking().Where(s => keys.Contains(s.Url)).ToListAsync(ct)).ToDictionary(s => urls[s.Url]);
     }
 
     public async Task<PullOutcome> PullAsync(PulledFeed feed, CancellationToken ct)
     {
-        var url = feed.IsCsafProvider ? CsafFetch.MetadataUrl(feed.Url).AbsoluteUri : feed.Url;
+        var url = feed.StateUrl;
         var state = await FeedStates.FindAsync(db, url, ct);
         PullOutcome outcome;
         try
